@@ -1,0 +1,106 @@
+// Package config loads, validates and saves confab's TOML configuration file.
+// The file lives in the XDG config dir; command-line flags override it.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+
+	"github.com/confab-rtc/confab/signal"
+)
+
+// Config is everything confab keeps between runs. The zero value is not
+// valid; start from Default.
+type Config struct {
+	// App holds the application credentials. The server checks joins
+	// against them; a client that has them signs its own joins.
+	App App `toml:"app"`
+	// Server configures `confab serve`.
+	Server Server `toml:"server"`
+	// Client configures `confab join` and `confab demo`.
+	Client Client `toml:"client"`
+}
+
+// App is an application id and its secret key.
+type App struct {
+	ID  string `toml:"app_id"`
+	Key string `toml:"app_key"`
+}
+
+// Server holds the room server's settings.
+type Server struct {
+	// Listen is the host:port the server binds.
+	Listen string `toml:"listen"`
+}
+
+// Client holds the client's settings.
+type Client struct {
+	// ServerURL is the room server's websocket URL (ws:// or wss://).
+	ServerURL string `toml:"server_url"`
+	// UserID is the user id to join with; empty means derived from the name.
+	UserID string `toml:"user_id"`
+	// UserName is the name shown to others.
+	UserName string `toml:"user_name"`
+	// Microphone and Speaker are stable device ids; empty means the
+	// system default, "none" means no device.
+	Microphone string `toml:"microphone"`
+	Speaker    string `toml:"speaker"`
+}
+
+// DefaultListen is where `confab serve` listens unless told otherwise.
+const DefaultListen = "127.0.0.1:7880"
+
+// Default returns the configuration used where the file says nothing.
+func Default() Config {
+	return Config{
+		Server: Server{Listen: DefaultListen},
+		Client: Client{ServerURL: "ws://" + DefaultListen},
+	}
+}
+
+// ErrInvalid is wrapped by every validation error.
+var ErrInvalid = errors.New("invalid configuration")
+
+// Validate checks every field and returns the first problem, wrapping
+// ErrInvalid.
+func (c Config) Validate() error {
+	if (c.App.ID == "") != (c.App.Key == "") {
+		return fmt.Errorf("%w: app_id and app_key must be set together", ErrInvalid)
+	}
+	if c.App.ID != "" && !signal.ValidID(c.App.ID) {
+		return fmt.Errorf("%w: app_id %q must be 1-64 characters of A-Z, a-z, 0-9, _ or -", ErrInvalid, c.App.ID)
+	}
+	if c.App.Key != "" && len(c.App.Key) < 16 {
+		return fmt.Errorf("%w: app_key must be at least 16 characters", ErrInvalid)
+	}
+	if _, _, err := net.SplitHostPort(c.Server.Listen); err != nil {
+		return fmt.Errorf("%w: server.listen %q: %v", ErrInvalid, c.Server.Listen, err)
+	}
+	if err := CheckServerURL(c.Client.ServerURL); err != nil {
+		return fmt.Errorf("%w: client.server_url: %v", ErrInvalid, err)
+	}
+	if c.Client.UserID != "" && !signal.ValidID(c.Client.UserID) {
+		return fmt.Errorf("%w: client.user_id %q must be 1-64 characters of A-Z, a-z, 0-9, _ or -", ErrInvalid, c.Client.UserID)
+	}
+	if err := signal.CheckIdentity("r", "u", c.Client.UserName); err != nil {
+		return fmt.Errorf("%w: client.user_name: %s", ErrInvalid, err.Message)
+	}
+	return nil
+}
+
+// CheckServerURL reports whether s is a usable ws:// or wss:// URL.
+func CheckServerURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return err
+	}
+	if u.Scheme != "ws" && u.Scheme != "wss" {
+		return fmt.Errorf("%q: the scheme must be ws or wss", s)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("%q has no host", s)
+	}
+	return nil
+}

@@ -1,0 +1,69 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestLoadMissingGivesDefaults(t *testing.T) {
+	cfg, err := Load(filepath.Join(t.TempDir(), "nope.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg != Default() {
+		t.Fatalf("got %+v, want defaults", cfg)
+	}
+}
+
+func TestSaveLoadRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "config.toml")
+	cfg := Default()
+	cfg.App = App{ID: "app1", Key: "0123456789abcdef0123"}
+	cfg.Client.UserName = "Zoë"
+	if err := Save(path, cfg); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v, want 0600", st.Mode().Perm())
+	}
+	got, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != cfg {
+		t.Fatalf("got %+v, want %+v", got, cfg)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Fatalf("temporary files left behind: %v", entries)
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	cases := []struct{ name, body string }{
+		{"unknown key", "[client]\nservr_url = \"ws://x\"\n"},
+		{"bad toml", "[client\n"},
+		{"bad url", "[client]\nserver_url = \"http://x\"\n"},
+		{"half creds", "[app]\napp_id = \"a\"\n"},
+		{"short key", "[app]\napp_id = \"a\"\napp_key = \"short\"\n"},
+		{"bad listen", "[server]\nlisten = \"nohostport\"\n"},
+		{"bad user id", "[client]\nuser_id = \"a b\"\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "c.toml")
+			if err := os.WriteFile(path, []byte(c.body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Load(path); !errors.Is(err, ErrInvalid) {
+				t.Fatalf("err %v, want ErrInvalid", err)
+			}
+		})
+	}
+}
