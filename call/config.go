@@ -1,0 +1,61 @@
+package call
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/confab-rtc/confab/audio"
+)
+
+// Config holds the tunables of one call.
+type Config struct {
+	// ServerURL is the room server's websocket URL; a URL without a path
+	// gets the default signaling path /v1/ws.
+	ServerURL string
+	// Room, UserID and UserName identify the session (DESIGN.md §2 rules).
+	Room     string
+	UserID   string
+	UserName string
+	// Role is signal.RoleJoiner or signal.RolePlayer.
+	Role int
+	// AppID, Signature and CTime authenticate the join.
+	AppID     string
+	Signature string
+	CTime     int64
+	// Platform names the client in server notifications.
+	Platform string
+	// Encoder configures the Opus encoder of the published stream.
+	Encoder audio.EncoderConfig
+	// JoinTimeout bounds connecting and joining; 0 means 10 s.
+	JoinTimeout time.Duration
+	// KeepAlive is how long the engine lets the signaling connection stay
+	// silent before it pings; the server is declared lost after three
+	// times that. 0 means 10 s.
+	KeepAlive time.Duration
+}
+
+// Params holds the engine's dependencies.
+type Params struct {
+	// Source is the local audio to publish; nil joins receive-only.
+	Source audio.Source
+	// Outputs receive the mixed remote audio; with none the engine does
+	// not decode remote audio at all (bots).
+	Outputs []audio.Output
+	// Pacer clocks the mixer; nil means the wall clock.
+	Pacer audio.Pacer
+	// Logger receives the engine's logs; nil discards them.
+	Logger *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.JoinTimeout == 0 {
+		c.JoinTimeout = 10 * time.Second
+	}
+	if c.KeepAlive == 0 {
+		c.KeepAlive = 10 * time.Second
+	}
+	if c.Platform == "" {
+		c.Platform = "confab"
+	}
+	return c
+}

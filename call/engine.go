@@ -1,0 +1,475 @@
+package call
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+
+	"github.com/confab-rtc/confab/audio"
+	"github.com/confab-rtc/confab/signal"
+)
+
+// Engine is one participant's call. Create it with New, run it with Run;
+// the other methods may be called from any goroutine at any time.
+type Engine struct {
+	cfg Config
+	p   Params
+	log *slog.Logger
+
+	events *eventQueue
+	mixer  *audio.Mixer // nil when nothing plays remote audio
+	meter  audio.Meter  // the local microphone level
+	muted  atomic.Bool
+
+	actions   chan func(*session)
+	leave     chan struct{}
+	leaveOnce sync.Once
+	runOnce   atomic.Bool
+	done      chan struct{}
+}
+
+// New makes an engine; nothing happens until Run.
+func New(cfg Config, p Params) *Engine {
+	cfg = cfg.withDefaults()
+	if p.Logger == nil {
+		p.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	e := &Engine{
+		cfg:     cfg,
+		p:       p,
+		log:     p.Logger.With("room", cfg.Room, "user", cfg.UserID),
+		events:  newEventQueue(),
+		actions: make(chan func(*session), 16),
+		leave:   make(chan struct{}),
+		done:    make(chan struct{}),
+	}
+	if len(p.Outputs) > 0 {
+		e.mixer = audio.NewMixer(audio.MixerConfig{
+			OnFirstFrame: func(id string) { e.events.emit(FirstAudioFrame{UserID: id}) },
+		})
+		for _, o := range p.Outputs {
+			e.mixer.AddOutput(o)
+		}
+	}
+	return e
+}
+
+// Events is the ordered stream of the call's events. It is closed after
+// Run returns and every event has been read.
+func (e *Engine) Events() <-chan Event { return e.events.out }
+
+// Emit adds an event that the caller observed about this call (for
+// example a device problem found while opening devices) to the stream.
+func (e *Engine) Emit(ev Event) { e.events.emit(ev) }
+
+// UserID is the local user's id.
+func (e *Engine) UserID() string { return e.cfg.UserID }
+
+// Room is the room's id.
+func (e *Engine) Room() string { return e.cfg.Room }
+
+// Level is a remote user's current audio level, 0-100.
+func (e *Engine) Level(userID string) int {
+	if e.mixer == nil {
+		return 0
+	}
+	return e.mixer.Level(userID)
+}
+
+// LocalLevel is the local microphone's level, 0-100 (0 while muted).
+func (e *Engine) LocalLevel() int { return e.meter.Level() }
+
+// MicMuted reports whether the local microphone is muted.
+func (e *Engine) MicMuted() bool { return e.muted.Load() }
+
+// SetMicMuted mutes or unmutes the microphone: the send loop sends silence
+// from the next frame on, and the room is told.
+func (e *Engine) SetMicMuted(muted bool) {
+	if e.muted.Swap(muted) == muted {
+		return
+	}
+	e.do(func(s *session) { s.sendMute(muted) })
+}
+
+// Leave ends the call: the room is told and Run returns ErrLeft.
+func (e *Engine) Leave() { e.leaveOnce.Do(func() { close(e.leave) }) }
+
+// Close abandons event delivery (for a consumer that stops reading) and
+// waits for Run to end. It is safe to call more than once.
+func (e *Engine) Close() {
+	e.Leave()
+	e.events.abandon()
+	if e.runOnce.Load() {
+		<-e.done
+	}
+}
+
+func (e *Engine) do(f func(*session)) {
+	select {
+	case e.actions <- f:
+	case <-e.done:
+	}
+}
+
+// Run joins the room and runs the call until the user leaves (ErrLeft),
+// ctx ends (nil, after telling the room), or the call fails (the error,
+// which was also emitted as an Error event).
+func (e *Engine) Run(ctx context.Context) error {
+	if e.runOnce.Swap(true) {
+		return errors.New("call: Run called twice")
+	}
+	defer close(e.done)
+	defer e.events.close()
+	s := &session{e: e, state: StateDisconnected, pending: map[string]func(signal.Message){}}
+	err := s.run(ctx)
+	s.teardown()
+	s.setState(StateDisconnected)
+	return err
+}
+
+// session is the state of one Run, owned by the Run goroutine.
+type session struct {
+	e     *Engine
+	state ConnState
+	conn  *sigConn
+	api   *webrtc.API
+
+	nextID  int
+	pending map[string]func(signal.Message)
+
+	pub     *publisher
+	sub     *subscriber
+	enc     *audio.Encoder
+	cancel  context.CancelFunc
+	workers sync.WaitGroup
+	workErr chan error
+
+	lastRecv time.Time
+}
+
+func (s *session) setState(st ConnState) {
+	if s.state == st {
+		return
+	}
+	s.e.events.emit(ConnectionStateChanged{Prev: s.state, Cur: st})
+	s.state = st
+}
+
+func (s *session) fail(code int, format string, args ...any) error {
+	err := signal.Errorf(code, format, args...)
+	s.e.events.emit(Error{Code: err.Code, Message: err.Message})
+	return err
+}
+
+func (s *session) request(m signal.Message, onReply func(signal.Message)) error {
+	s.nextID++
+	m.ID = strconv.Itoa(s.nextID)
+	if onReply != nil {
+		s.pending[m.ID] = onReply
+	}
+	return s.conn.send(m)
+}
+
+func (s *session) run(ctx context.Context) error {
+	e := s.e
+	ctx, s.cancel = context.WithCancel(ctx)
+	s.workErr = make(chan error, 4)
+	s.setState(StateConnecting)
+
+	api, err := newAPI(e.log)
+	if err != nil {
+		return s.fail(signal.CodeInternal, "cannot set up WebRTC: %v", err)
+	}
+	s.api = api
+
+	dctx, dcancel := context.WithTimeout(ctx, e.cfg.JoinTimeout)
+	conn, err := dialSignal(dctx, e.cfg.ServerURL)
+	dcancel()
+	if err != nil {
+		return s.fail(signal.CodeWebsocketConnect, "cannot reach the room server at %s: %v. Check that the server runs and the URL is right", e.cfg.ServerURL, err)
+	}
+	s.conn = conn
+	s.lastRecv = time.Now()
+	s.conn.setReadDeadline(time.Now().Add(e.cfg.JoinTimeout))
+
+	joined := make(chan error, 1)
+	err = s.request(signal.Message{
+		Type: signal.TypeJoin, Version: signal.Version, AppID: e.cfg.AppID,
+		Room: e.cfg.Room, UserID: e.cfg.UserID, UserName: e.cfg.UserName, Role: e.cfg.Role,
+		Signature: e.cfg.Signature, CTime: e.cfg.CTime, Platform: e.cfg.Platform,
+	}, func(m signal.Message) { joined <- s.onJoinReply(ctx, m) })
+	if err != nil {
+		return s.fail(signal.CodeWebsocketConnect, "cannot send the join: %v", err)
+	}
+
+	ping := time.NewTicker(e.cfg.KeepAlive / 2)
+	defer ping.Stop()
+	for {
+		select {
+		case m, ok := <-s.conn.in:
+			if !ok {
+				if s.state == StateConnecting {
+					return s.fail(signal.CodeServerLost, "the room server closed the connection while joining: %v", s.conn.readErr)
+				}
+				return s.fail(signal.CodeServerLost, "lost the connection to the room server: %v", s.conn.readErr)
+			}
+			s.lastRecv = time.Now()
+			s.conn.setReadDeadline(s.lastRecv.Add(3 * e.cfg.KeepAlive))
+			s.handle(m)
+		case err := <-joined:
+			if err != nil {
+				return err
+			}
+		case f := <-e.actions:
+			f(s)
+		case err := <-s.workErr:
+			s.e.log.Warn("media worker stopped", "err", err)
+		case <-ping.C:
+			if time.Since(s.lastRecv) >= e.cfg.KeepAlive {
+				_ = s.conn.send(signal.Message{Type: signal.TypePing})
+			}
+		case <-e.leave:
+			s.sayGoodbye()
+			return ErrLeft
+		case <-ctx.Done():
+			s.sayGoodbye()
+			return nil
+		}
+	}
+}
+
+// onJoinReply handles the join's reply: on success the session is
+// connected, the peers already there are reported and publishing starts.
+func (s *session) onJoinReply(ctx context.Context, m signal.Message) error {
+	if m.Type == signal.TypeError {
+		return s.fail(m.Code, "%s", m.Message)
+	}
+	if m.Type != signal.TypeJoined {
+		return s.fail(signal.CodeInternal, "unexpected reply %q to join", m.Type)
+	}
+	s.setState(StateConnected)
+	for _, p := range m.Peers {
+		s.e.events.emit(PeerJoin{UserID: p.UserID, UserName: p.UserName, Role: p.Role})
+		for _, st := range p.Streams {
+			s.e.events.emit(StreamAdded{UserID: p.UserID, Kind: st.Kind})
+			if st.Muted && st.Kind == signal.KindAudio {
+				s.e.events.emit(MuteAudio{UserID: p.UserID})
+			}
+		}
+	}
+	if s.e.mixer != nil {
+		s.startWorker(ctx, func(ctx context.Context) error {
+			pacer := s.e.p.Pacer
+			if pacer == nil {
+				pacer = audio.NewClockPacer(time.Now())
+			}
+			return s.e.mixer.Run(ctx, pacer)
+		})
+	}
+	if s.e.p.Source != nil && s.e.cfg.Role == signal.RoleJoiner {
+		if err := s.startPublishing(ctx); err != nil {
+			return s.fail(signal.CodeInternal, "cannot publish the microphone: %v", err)
+		}
+	}
+	return nil
+}
+
+func (s *session) startPublishing(ctx context.Context) error {
+	enc, err := audio.NewEncoder(s.e.cfg.Encoder)
+	if err != nil {
+		return err
+	}
+	s.enc = enc
+	pub, err := newPublisher(s.api, s.e.cfg.UserID)
+	if err != nil {
+		return err
+	}
+	s.pub = pub
+	offer, err := pub.offer()
+	if err != nil {
+		return err
+	}
+	return s.request(signal.Message{Type: signal.TypeOffer, PC: signal.PCPublish, SDP: offer}, func(m signal.Message) {
+		if m.Type == signal.TypeError {
+			s.fail(m.Code, "the server refused to receive the microphone: %s", m.Message)
+			return
+		}
+		if err := pub.setAnswer(m.SDP); err != nil {
+			s.fail(signal.CodeNegotiation, "cannot apply the server's answer: %v", err)
+			return
+		}
+		if s.e.muted.Load() {
+			s.sendMute(true)
+		}
+		s.startWorker(ctx, func(ctx context.Context) error {
+			return pub.sendLoop(ctx, s.e.p.Source, enc, &s.e.meter, s.e.muted.Load)
+		})
+	})
+}
+
+func (s *session) startWorker(ctx context.Context, f func(context.Context) error) {
+	s.workers.Add(1)
+	go func() {
+		defer s.workers.Done()
+		if err := f(ctx); err != nil {
+			select {
+			case s.workErr <- err:
+			default:
+			}
+		}
+	}()
+}
+
+// handle dispatches one message from the server.
+func (s *session) handle(m signal.Message) {
+	if m.ID != "" && (m.Type != signal.TypeOffer) {
+		if f, ok := s.pending[m.ID]; ok {
+			delete(s.pending, m.ID)
+			f(m)
+			return
+		}
+	}
+	switch m.Type {
+	case signal.TypePing:
+		_ = s.conn.send(signal.Message{Type: signal.TypePong})
+	case signal.TypePong:
+	case signal.TypeOffer:
+		s.onSubscribeOffer(m)
+	case signal.TypePeerJoin:
+		s.e.events.emit(PeerJoin{UserID: m.UserID, UserName: m.UserName, Role: m.Role})
+	case signal.TypePeerLeave:
+		if s.e.mixer != nil {
+			s.e.mixer.RemoveStream(m.UserID)
+		}
+		s.e.events.emit(PeerLeave{UserID: m.UserID, Reason: m.Reason})
+	case signal.TypeStreamAdded:
+		if m.Stream != nil {
+			s.e.events.emit(StreamAdded{UserID: m.Stream.UserID, Kind: m.Stream.Kind})
+		}
+	case signal.TypeStreamRemoved:
+		if m.Stream != nil {
+			s.e.events.emit(StreamRemoved{UserID: m.Stream.UserID, Kind: m.Stream.Kind})
+		}
+	case signal.TypeMuteChanged:
+		if m.Kind != "" && m.Kind != signal.KindAudio {
+			return
+		}
+		if m.Muted {
+			s.e.events.emit(MuteAudio{UserID: m.UserID})
+		} else {
+			s.e.events.emit(UnmuteAudio{UserID: m.UserID})
+		}
+	case signal.TypeError:
+		s.e.events.emit(Error{Code: m.Code, Message: m.Message})
+	default:
+		s.e.log.Debug("ignoring message", "type", m.Type)
+	}
+}
+
+func (s *session) onSubscribeOffer(m signal.Message) {
+	if m.PC != signal.PCSubscribe {
+		s.e.log.Warn("offer for an unknown connection", "pc", m.PC)
+		return
+	}
+	if s.sub == nil {
+		sub, err := newSubscriber(s.api, trackHooks{
+			mixer:   s.e.mixer,
+			onStart: func(id string) { s.e.log.Info("receiving audio", "from", id) },
+			onEnd:   func(id string) { s.e.log.Info("audio ended", "from", id) },
+			onError: func(err error) { s.e.log.Warn("cannot receive a track", "err", err) },
+		})
+		if err != nil {
+			s.fail(signal.CodeInternal, "cannot set up receiving: %v", err)
+			return
+		}
+		s.sub = sub
+	}
+	answer, err := s.sub.answer(m.SDP)
+	if err != nil {
+		s.fail(signal.CodeNegotiation, "cannot apply the server's offer: %v", err)
+		_ = s.conn.send(signal.Message{Type: signal.TypeError, ID: m.ID, Code: signal.CodeNegotiation, Message: err.Error()})
+		return
+	}
+	_ = s.conn.send(signal.Message{Type: signal.TypeAnswer, ID: m.ID, PC: signal.PCSubscribe, SDP: answer})
+}
+
+func (s *session) sendMute(muted bool) {
+	if s.state != StateConnected {
+		return
+	}
+	err := s.request(signal.Message{Type: signal.TypeMute, Kind: signal.KindAudio, Muted: muted}, func(m signal.Message) {
+		if m.Type == signal.TypeError {
+			s.e.events.emit(Error{Code: m.Code, Message: m.Message})
+			return
+		}
+		if muted {
+			s.e.events.emit(MuteAudio{UserID: s.e.cfg.UserID})
+		} else {
+			s.e.events.emit(UnmuteAudio{UserID: s.e.cfg.UserID})
+		}
+	})
+	if err != nil {
+		s.e.log.Warn("cannot send mute", "err", err)
+	}
+}
+
+// sayGoodbye tells the room the user leaves and waits briefly for the
+// server's acknowledgement.
+func (s *session) sayGoodbye() {
+	if s.conn == nil || s.state != StateConnected {
+		return
+	}
+	acked := make(chan struct{})
+	if err := s.request(signal.Message{Type: signal.TypeLeave}, func(signal.Message) { close(acked) }); err != nil {
+		return
+	}
+	deadline := time.After(2 * time.Second)
+	for {
+		select {
+		case <-acked:
+			return
+		case m, ok := <-s.conn.in:
+			if !ok {
+				return
+			}
+			s.handle(m)
+		case <-deadline:
+			return
+		}
+	}
+}
+
+// teardown stops the media workers and closes the connections.
+func (s *session) teardown() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	if s.pub != nil {
+		_ = s.pub.close()
+	}
+	if s.sub != nil {
+		_ = s.sub.close()
+	}
+	s.workers.Wait()
+	if s.enc != nil {
+		s.enc.Close()
+	}
+	if s.conn != nil {
+		s.conn.close()
+		for range s.conn.in {
+		}
+	}
+}
+
+// String describes the engine for logs.
+func (e *Engine) String() string {
+	return fmt.Sprintf("call(%s@%s)", e.cfg.UserID, e.cfg.Room)
+}

@@ -1,0 +1,130 @@
+package call
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/confab-rtc/confab/audio"
+)
+
+// voiceThresholdDBov is the level (in -dBov) below which a frame is
+// flagged as voice in the audio-level extension: louder than -50 dBov.
+const voiceThresholdDBov = 50
+
+// publisher owns the publish PeerConnection and its send loop: 20 ms frames
+// from the source are metered, Opus-encoded and sent as RTP packets that
+// carry the RFC 6464 audio level.
+type publisher struct {
+	pc     *webrtc.PeerConnection
+	track  *webrtc.TrackLocalStaticRTP
+	sender *webrtc.RTPSender
+}
+
+func newPublisher(api *webrtc.API, userID string) (*publisher, error) {
+	pc, err := api.NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		return nil, err
+	}
+	track, err := webrtc.NewTrackLocalStaticRTP(opusCodec, "audio", userID)
+	if err != nil {
+		pc.Close()
+		return nil, err
+	}
+	tr, err := pc.AddTransceiverFromTrack(track, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
+	if err != nil {
+		pc.Close()
+		return nil, err
+	}
+	p := &publisher{pc: pc, track: track, sender: tr.Sender()}
+	// Read RTCP so the interceptors (NACK responder, reports) work.
+	go func() {
+		buf := make([]byte, 1500)
+		for {
+			if _, _, err := p.sender.Read(buf); err != nil {
+				return
+			}
+		}
+	}()
+	return p, nil
+}
+
+// offer creates the local offer with all ICE candidates gathered.
+func (p *publisher) offer() (string, error) {
+	return completeLocalDescription(p.pc, func() (webrtc.SessionDescription, error) { return p.pc.CreateOffer(nil) })
+}
+
+func (p *publisher) setAnswer(sdp string) error {
+	return p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp})
+}
+
+// sendLoop runs until ctx ends or the source fails. muted is read every
+// frame: a muted microphone sends encoded silence, which keeps the RTP
+// stream and the far end's jitter buffer steady.
+func (p *publisher) sendLoop(ctx context.Context, src audio.Source, enc *audio.Encoder, meter *audio.Meter, muted func() bool) error {
+	frame := make([]int16, audio.FrameSamples)
+	payload := make([]byte, 1500)
+	ext := make([]byte, 1)
+	extID := audioLevelExtID(p.sender)
+	pkt := &rtp.Packet{Header: rtp.Header{
+		Version:        2,
+		PayloadType:    opusPayloadType,
+		SequenceNumber: uint16(rand.Uint32()),
+		Timestamp:      rand.Uint32(),
+		Marker:         true,
+	}}
+	for {
+		if err := src.ReadFrame(ctx, frame); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		if muted() {
+			clear(frame)
+		}
+		meter.Update(frame)
+		n, err := enc.Encode(frame, payload)
+		if err != nil {
+			return err
+		}
+		pkt.Payload = payload[:n]
+		if extID != 0 {
+			level := audio.LevelDBov(frame)
+			ext[0] = level & 0x7f
+			if level < voiceThresholdDBov {
+				ext[0] |= 0x80 // the V bit: this frame carries voice
+			}
+			if err := pkt.Header.SetExtension(extID, ext); err != nil {
+				return err
+			}
+		}
+		if err := p.track.WriteRTP(pkt); err != nil && !errors.Is(err, context.Canceled) {
+			return err
+		}
+		pkt.Marker = false
+		pkt.SequenceNumber++
+		pkt.Timestamp += audio.FrameSamples
+	}
+}
+
+func (p *publisher) close() error { return p.pc.Close() }
+
+// completeLocalDescription creates a description, sets it and waits for
+// ICE gathering to finish, since the protocol sends complete SDP (no
+// trickle).
+func completeLocalDescription(pc *webrtc.PeerConnection, create func() (webrtc.SessionDescription, error)) (string, error) {
+	desc, err := create()
+	if err != nil {
+		return "", err
+	}
+	gathered := webrtc.GatheringCompletePromise(pc)
+	if err := pc.SetLocalDescription(desc); err != nil {
+		return "", err
+	}
+	<-gathered
+	return pc.LocalDescription().SDP, nil
+}

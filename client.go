@@ -1,0 +1,304 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os/user"
+	"strings"
+	"time"
+
+	"github.com/confab-rtc/confab/audio"
+	"github.com/confab-rtc/confab/call"
+	"github.com/confab-rtc/confab/config"
+	"github.com/confab-rtc/confab/signal"
+	"github.com/confab-rtc/confab/tui"
+)
+
+// clientOptions are the settings of one client run, from flags over the
+// configuration file.
+type clientOptions struct {
+	server    string
+	room      string
+	userID    string
+	userName  string
+	appID     string
+	appKey    string
+	signature string
+	ctime     int64
+
+	mic     string // device id, "" default, "none"
+	speaker string // device id, "" default, "none"
+
+	headless bool
+	send     string
+	record   string
+	duration time.Duration
+	noColor  bool
+}
+
+// resolve fills unset options from the configuration and checks them.
+func (o *clientOptions) resolve(cfg config.Config) error {
+	if o.server == "" {
+		o.server = cfg.Client.ServerURL
+	}
+	if err := config.CheckServerURL(o.server); err != nil {
+		return fmt.Errorf("--server: %w", err)
+	}
+	if o.userName == "" {
+		o.userName = cfg.Client.UserName
+	}
+	if o.userName == "" {
+		if u, err := user.Current(); err == nil {
+			o.userName = u.Username
+		}
+	}
+	if o.userID == "" {
+		o.userID = cfg.Client.UserID
+	}
+	if o.userID == "" {
+		o.userID = idFromName(o.userName)
+	}
+	if o.mic == "" {
+		o.mic = cfg.Client.Microphone
+	}
+	if o.speaker == "" {
+		o.speaker = cfg.Client.Speaker
+	}
+	if e := signal.CheckIdentity(o.room, o.userID, o.userName); e != nil {
+		return e
+	}
+	switch {
+	case o.signature != "":
+		if o.ctime == 0 || o.appID == "" {
+			return errors.New("--signature needs --ctime and --app-id too")
+		}
+	case o.appKey != "" || cfg.App.Key != "":
+		if o.appKey == "" {
+			o.appID, o.appKey = cfg.App.ID, cfg.App.Key
+		}
+		if o.appID == "" {
+			return errors.New("--app-key needs --app-id")
+		}
+		o.ctime = time.Now().Add(2 * time.Hour).Unix()
+		o.signature = signal.Sign(o.appKey, o.appID, o.room, o.userID, o.ctime)
+	default:
+		return errors.New("no credentials to join with: pass --signature, --ctime and --app-id (from 'confab token'), or --app-id and --app-key, or run 'confab serve' on this machine to create app credentials")
+	}
+	return nil
+}
+
+// idFromName derives a valid user id from a display name, or makes one.
+func idFromName(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		if r < 128 && (r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') && b.Len() < 48 {
+			b.WriteRune(r)
+		}
+	}
+	suffix := make([]byte, 3)
+	_, _ = rand.Read(suffix)
+	if b.Len() == 0 {
+		b.WriteString("user")
+	}
+	return b.String() + "-" + hex.EncodeToString(suffix)
+}
+
+// devices is what the client opened; close releases it.
+type devices struct {
+	actx     *audio.Context
+	capture  *audio.Capture
+	playback *audio.Playback
+	source   audio.Source
+	notices  []call.Event
+}
+
+// openDevices opens the microphone (or the --send file) and the speaker.
+// A missing device is not fatal: the call goes on receive-only or silent,
+// and a MediaDevice event says why.
+func openDevices(o *clientOptions, log *slog.Logger) (*devices, error) {
+	d := &devices{}
+	if o.send != "" {
+		src, err := audio.NewWAVSource(o.send)
+		if err != nil {
+			return nil, fmt.Errorf("--send %s: %w", o.send, err)
+		}
+		d.source = src
+		d.notices = append(d.notices, call.MediaDevice{Kind: "recording", DeviceID: "file:" + o.send, DeviceName: o.send})
+	}
+	needCapture := o.send == "" && o.mic != "none"
+	needPlayback := o.speaker != "none"
+	if needCapture || needPlayback {
+		actx, err := audio.NewContext()
+		if err != nil {
+			log.Warn("no audio system", "err", err)
+			if needCapture {
+				d.notices = append(d.notices, call.MediaDevice{Kind: "recording", Problem: "no audio system: " + err.Error(), Code: signal.CodeNoAudioInput})
+			}
+			if needPlayback {
+				d.notices = append(d.notices, call.MediaDevice{Kind: "playback", Problem: "no audio system: " + err.Error(), Code: signal.CodeNoAudioOutput})
+			}
+			return d, nil
+		}
+		d.actx = actx
+	}
+	if needCapture {
+		c, err := audio.OpenCapture(d.actx, o.mic)
+		if err == nil {
+			err = c.Start()
+			if err != nil {
+				c.Close()
+			}
+		}
+		if err != nil {
+			log.Warn("no microphone", "device", o.mic, "err", err)
+			d.notices = append(d.notices, call.MediaDevice{Kind: "recording", DeviceID: o.mic, Problem: "cannot open the microphone: " + err.Error(), Code: signal.CodeCaptureDeviceNotFound})
+		} else {
+			d.capture, d.source = c, c
+			d.notices = append(d.notices, call.MediaDevice{Kind: "recording", DeviceID: o.mic, DeviceName: c.DeviceName()})
+		}
+	}
+	if needPlayback {
+		p, err := audio.OpenPlayback(d.actx, o.speaker)
+		if err == nil {
+			err = p.Start()
+			if err != nil {
+				p.Close()
+			}
+		}
+		if err != nil {
+			log.Warn("no speaker", "device", o.speaker, "err", err)
+			d.notices = append(d.notices, call.MediaDevice{Kind: "playback", DeviceID: o.speaker, Problem: "cannot open the speaker: " + err.Error(), Code: signal.CodeNoAudioOutput})
+		} else {
+			d.playback = p
+			d.notices = append(d.notices, call.MediaDevice{Kind: "playback", DeviceID: o.speaker, DeviceName: p.DeviceName()})
+		}
+	}
+	return d, nil
+}
+
+func (d *devices) close() {
+	if d.source != nil && d.source != audio.Source(d.capture) {
+		d.source.Close()
+	}
+	if d.capture != nil {
+		d.capture.Close()
+	}
+	if d.playback != nil {
+		d.playback.Close()
+	}
+	if d.actx != nil {
+		d.actx.Close()
+	}
+}
+
+// runClient joins the room and runs the call in the TUI or headless until
+// the user leaves, the duration passes, or a signal arrives.
+func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
+	d, err := openDevices(o, log)
+	if err != nil {
+		return err
+	}
+	defer d.close()
+
+	params := call.Params{Source: d.source, Logger: log}
+	if d.playback != nil {
+		params.Outputs = append(params.Outputs, d.playback)
+		params.Pacer = d.playback
+	}
+	if o.record != "" {
+		w, err := audio.NewWAVWriter(o.record, audio.SampleRate, audio.Channels)
+		if err != nil {
+			return fmt.Errorf("--record %s: %w", o.record, err)
+		}
+		defer w.Close()
+		params.Outputs = append(params.Outputs, w)
+	}
+	if !o.headless && len(params.Outputs) == 0 {
+		// Nothing plays, but the interface still shows who speaks.
+		params.Outputs = append(params.Outputs, discard{})
+	}
+	eng := call.New(call.Config{
+		ServerURL: o.server, Room: o.room, UserID: o.userID, UserName: o.userName,
+		Role: signal.RoleJoiner, AppID: o.appID, Signature: o.signature, CTime: o.ctime,
+		Encoder: audio.EncoderConfig{Bitrate: 40000, FEC: true, PacketLossPercent: 5, Complexity: 9},
+	}, params)
+	for _, n := range d.notices {
+		eng.Emit(n)
+	}
+
+	if o.duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.duration)
+		defer cancel()
+	}
+	runErr := make(chan error, 1)
+	go func() { runErr <- eng.Run(ctx) }()
+
+	if o.headless {
+		go readCommands(stdin, eng)
+		enc := stdout
+		for ev := range eng.Events() {
+			line, err := call.MarshalEvent(ev, time.Now())
+			if err != nil {
+				log.Error("cannot encode event", "err", err)
+				continue
+			}
+			fmt.Fprintf(enc, "%s\n", line)
+		}
+		return clientResult(<-runErr)
+	}
+
+	uiErr := tui.Run(ctx, eng, tui.Options{Room: o.room, UserName: o.userName, NoColor: o.noColor})
+	eng.Leave()
+	var err2 error
+	select {
+	case err2 = <-runErr:
+	case <-time.After(5 * time.Second):
+		log.Warn("the call did not end within 5s of leaving")
+	}
+	eng.Close()
+	if uiErr != nil {
+		return uiErr
+	}
+	return clientResult(err2)
+}
+
+// clientResult maps the engine's end to the command's result: leaving and
+// stopping are success.
+func clientResult(err error) error {
+	if err == nil || errors.Is(err, call.ErrLeft) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// readCommands lets scripts drive a headless client through stdin, one
+// command a line: mute, unmute, leave.
+func readCommands(r io.Reader, eng *call.Engine) {
+	if r == nil {
+		return
+	}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		switch strings.TrimSpace(sc.Text()) {
+		case "mute":
+			eng.SetMicMuted(true)
+		case "unmute":
+			eng.SetMicMuted(false)
+		case "leave", "quit":
+			eng.Leave()
+			return
+		}
+	}
+}
+
+// discard is an audio output that drops what it gets.
+type discard struct{}
+
+func (discard) WriteFrame([]int16) {}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/confab-rtc/confab/audio"
+	"github.com/confab-rtc/confab/call"
+	"github.com/confab-rtc/confab/server"
+	sig "github.com/confab-rtc/confab/signal"
+)
+
+// demoRoom is the room the demo runs in.
+const demoRoom = "demo"
+
+// demoPeople are the simulated participants, one voice each.
+var demoPeople = []struct{ id, name string }{
+	{"ada", "Ada"},
+	{"bruno", "Bruno"},
+	{"chiara", "Chiara"},
+}
+
+func newDemoCmd(g *globals) *cobra.Command {
+	o := &clientOptions{}
+	cmd := &cobra.Command{
+		Use:   "demo [--headless --duration 10s]",
+		Short: "A live call with three simulated people, no setup",
+		Long: `demo starts a room server inside this process, adds three simulated people who
+talk (generated speech-like audio with their own pitch and timbre), and joins
+you to the room with your microphone and speaker. Press m to mute, q to leave.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, _, err := g.loadConfig()
+			if err != nil {
+				return err
+			}
+			log, closeLog, err := g.logger()
+			if err != nil {
+				return err
+			}
+			defer closeLog()
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+
+			creds := newAppCredentials()
+			srv, err := server.New(server.Config{Listen: "127.0.0.1:0", AppID: creds.ID, AppKey: creds.Key}, log.With("part", "server"))
+			if err != nil {
+				return err
+			}
+			defer srv.Close()
+			srvCtx, stopSrv := context.WithCancel(context.Background())
+			defer stopSrv()
+			srvDone := make(chan error, 1)
+			go func() { srvDone <- srv.Run(srvCtx) }()
+			addr, err := waitAddr(srv, srvDone)
+			if err != nil {
+				return err
+			}
+			o.server = "ws://" + addr
+			o.room = demoRoom
+			o.appID, o.appKey = creds.ID, creds.Key
+			if o.userName == "" && cfg.Client.UserName == "" {
+				o.userName = "You"
+			}
+			if err := o.resolve(cfg); err != nil {
+				return err
+			}
+
+			botCtx, stopBots := context.WithCancel(context.Background())
+			bots, err := startBots(botCtx, o.server, creds.ID, creds.Key, log)
+			if err != nil {
+				stopBots()
+				return err
+			}
+			err = runClient(ctx, o, log, cmd.InOrStdin(), cmd.OutOrStdout())
+			stopBots()
+			bots.Wait()
+			return err
+		},
+	}
+	addClientFlags(cmd, o)
+	return cmd
+}
+
+// startBots joins the simulated participants; each runs until ctx ends.
+func startBots(ctx context.Context, server, appID, appKey string, log *slog.Logger) (*sync.WaitGroup, error) {
+	voices := audio.Voices()
+	if len(voices) == 0 {
+		return nil, fmt.Errorf("no synthetic voices")
+	}
+	var wg sync.WaitGroup
+	for i, p := range demoPeople {
+		src := audio.NewSpeechSource(int64(i+1), voices[i%len(voices)])
+		ctime := time.Now().Add(sig.MaxSignatureTTL - time.Minute).Unix()
+		eng := call.New(call.Config{
+			ServerURL: server, Room: demoRoom, UserID: p.id, UserName: p.name,
+			Role: sig.RoleJoiner, AppID: appID, Platform: "confab-demo",
+			Signature: sig.Sign(appKey, appID, demoRoom, p.id, ctime), CTime: ctime,
+			Encoder: audio.EncoderConfig{Bitrate: 32000, FEC: true, PacketLossPercent: 5, Complexity: 5},
+		}, call.Params{Source: src, Logger: log.With("bot", p.id)})
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for range eng.Events() {
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			defer src.Close()
+			if err := eng.Run(ctx); err != nil {
+				log.Warn("simulated participant stopped", "bot", p.id, "err", err)
+			}
+		}()
+	}
+	return &wg, nil
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+func newJoinCmd(g *globals) *cobra.Command {
+	o := &clientOptions{}
+	cmd := &cobra.Command{
+		Use:   "join [--server URL] [--name NAME] [--user ID] ROOM",
+		Short: "Join a room",
+		Long: `join connects to a room server and joins ROOM: your default microphone is sent
+to everyone in the room and everyone else is played on your default speaker.
+
+Credentials: with app credentials (in the configuration file, or --app-id and
+--app-key) join signs itself; otherwise pass what 'confab token' printed:
+--app-id, --signature and --ctime.
+
+--headless runs the same call without the interface and prints events as JSON
+lines; it reads commands from standard input, one a line: mute, unmute, leave.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, _, err := g.loadConfig()
+			if err != nil {
+				return err
+			}
+			o.room = args[0]
+			if err := o.resolve(cfg); err != nil {
+				return err
+			}
+			log, closeLog, err := g.logger()
+			if err != nil {
+				return err
+			}
+			defer closeLog()
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runClient(ctx, o, log, cmd.InOrStdin(), cmd.OutOrStdout())
+		},
+	}
+	addClientFlags(cmd, o)
+	f := cmd.Flags()
+	f.StringVar(&o.server, "server", "", "room server URL (default: client.server_url, ws://127.0.0.1:7880)")
+	f.StringVar(&o.appID, "app-id", "", "app id")
+	f.StringVar(&o.appKey, "app-key", "", "app key (to sign the join yourself)")
+	f.StringVar(&o.signature, "signature", "", "access signature from 'confab token'")
+	f.Int64Var(&o.ctime, "ctime", 0, "the signature's expiry, Unix seconds, from 'confab token'")
+	return cmd
+}
+
+// addClientFlags adds the flags join and demo share.
+func addClientFlags(cmd *cobra.Command, o *clientOptions) {
+	f := cmd.Flags()
+	f.StringVar(&o.userName, "name", "", "your name as others see it (default: your login name)")
+	f.StringVar(&o.userID, "user", "", "your user id, [A-Za-z0-9_-]{1,64} (default: from the name)")
+	f.StringVar(&o.mic, "mic", "", `microphone device id from 'confab devices', or "none" (default: the system default)`)
+	f.StringVar(&o.speaker, "speaker", "", `speaker device id from 'confab devices', or "none" (default: the system default)`)
+	f.BoolVar(&o.headless, "headless", false, "no interface: print events as JSON lines, read commands from stdin")
+	f.StringVar(&o.send, "send", "", "send this WAV file, looped, instead of the microphone")
+	f.StringVar(&o.record, "record", "", "write the received audio, mixed, to this WAV file")
+	f.DurationVar(&o.duration, "duration", 0, "leave after this long (0: stay)")
+	f.BoolVar(&o.noColor, "no-color", os.Getenv("NO_COLOR") != "", "no colours (also: NO_COLOR set)")
+}

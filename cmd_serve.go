@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/confab-rtc/confab/config"
+	"github.com/confab-rtc/confab/server"
+	sig "github.com/confab-rtc/confab/signal"
+)
+
+func newServeCmd(g *globals) *cobra.Command {
+	var listen, appID, appKey string
+	cmd := &cobra.Command{
+		Use:   "serve [--listen 127.0.0.1:7880] [--app-id ID --app-key KEY]",
+		Short: "Run the room server",
+		Long: `serve runs confab's room server: websocket signaling on /v1/ws and an SFU that
+forwards every participant's audio to everyone else in the room. Joins are
+checked against the access signature made from the app credentials. With none
+configured, serve creates them and saves them to the configuration file.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, path, err := g.loadConfig()
+			if err != nil {
+				return err
+			}
+			log, closeLog, err := g.logger()
+			if err != nil {
+				return err
+			}
+			defer closeLog()
+			if listen != "" {
+				cfg.Server.Listen = listen
+			}
+			if appID != "" || appKey != "" {
+				cfg.App = config.App{ID: appID, Key: appKey}
+			}
+			if cfg.App.ID == "" {
+				cfg.App = newAppCredentials()
+				if err := config.Save(path, cfg); err != nil {
+					return fmt.Errorf("saving the new app credentials: %w", err)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Created app credentials (app id %s) and saved them to %s\n", cfg.App.ID, path)
+			}
+			if err := cfg.Validate(); err != nil {
+				return err
+			}
+			srv, err := server.New(server.Config{Listen: cfg.Server.Listen, AppID: cfg.App.ID, AppKey: cfg.App.Key}, log)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			ready := make(chan error, 1)
+			go func() { ready <- srv.Run(ctx) }()
+			addr, err := waitAddr(srv, ready)
+			if err != nil {
+				return err
+			}
+			url := "ws://" + addr
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "confab room server listening on %s (signaling %s/v1/ws)\n", addr, url)
+			ctime := time.Now().Add(2 * time.Hour).Unix()
+			fmt.Fprintf(out, "Join from here:   confab join --server %s ROOM\n", url)
+			fmt.Fprintf(out, "Or hand this out (valid 2h, room 'lobby', user 'guest'):\n  confab join --server %s --app-id %s --user guest --signature %s --ctime %d lobby\n",
+				url, cfg.App.ID, sig.Sign(cfg.App.Key, cfg.App.ID, "lobby", "guest", ctime), ctime)
+			fmt.Fprintf(out, "More with: confab token --room ROOM --user USER\n")
+			err = <-ready
+			srv.Close()
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&listen, "listen", "", "address to listen on (default "+config.DefaultListen+")")
+	f.StringVar(&appID, "app-id", "", "app id (default: from the configuration file)")
+	f.StringVar(&appKey, "app-key", "", "app key (default: from the configuration file)")
+	return cmd
+}
+
+// waitAddr waits until the server listens (or fails to).
+func waitAddr(srv *server.Server, failed <-chan error) (string, error) {
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if a := srv.Addr(); a != nil {
+			return a.String(), nil
+		}
+		select {
+		case err := <-failed:
+			if err == nil {
+				err = fmt.Errorf("the server stopped before listening")
+			}
+			return "", err
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return "", fmt.Errorf("the server did not start listening within 5s")
+}
+
+// newAppCredentials makes a random app id and a 256-bit key.
+func newAppCredentials() config.App {
+	id := make([]byte, 6)
+	key := make([]byte, 32)
+	_, _ = rand.Read(id)
+	_, _ = rand.Read(key)
+	return config.App{ID: "app-" + hex.EncodeToString(id), Key: hex.EncodeToString(key)}
+}
