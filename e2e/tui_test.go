@@ -1,0 +1,108 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/confab-rtc/confab/internal/pulsetest"
+)
+
+// tmux drives a private tmux server, as a person at a terminal would.
+type tmux struct {
+	t    *testing.T
+	sock string
+	env  []string
+}
+
+func (x *tmux) run(args ...string) string {
+	x.t.Helper()
+	cmd := exec.Command("tmux", append([]string{"-S", x.sock}, args...)...)
+	cmd.Env = x.env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		x.t.Fatalf("tmux %v: %v: %s", args, err, out)
+	}
+	return string(out)
+}
+
+func (x *tmux) screen() string { return x.run("capture-pane", "-p", "-t", "demo") }
+
+// waitScreen polls the screen until ok accepts it.
+func (x *tmux) waitScreen(desc string, timeout time.Duration, ok func(string) bool) string {
+	x.t.Helper()
+	deadline := time.Now().Add(timeout)
+	var s string
+	for time.Now().Before(deadline) {
+		s = x.screen()
+		if ok(s) {
+			return s
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	x.t.Fatalf("screen never showed %s within %s; last screen:\n%s", desc, timeout, s)
+	return ""
+}
+
+// TestDemoInTmux runs `confab demo` in a real terminal (tmux) with real
+// audio devices (a private PulseAudio) and checks what a person sees: the
+// three simulated people, meters that move, the mute key, and a clean exit.
+func TestDemoInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is not installed")
+		}
+		t.Skip("tmux is not installed")
+	}
+	pa := pulsetest.Start(t)
+	e := newEnv(t)
+	x := &tmux{t: t, sock: e.path("tmux.sock"), env: append(append(os.Environ(), pa.Env()...), "NO_COLOR=1")}
+	x.run("new-session", "-d", "-s", "demo", "-x", "100", "-y", "30", "sh")
+	t.Cleanup(func() { exec.Command("tmux", "-S", x.sock, "kill-server").Run() })
+	x.run("send-keys", "-t", "demo", fmt.Sprintf("%s demo --name Tester --config %s --log-file %s; echo EXIT=$?", confabBin, e.config, e.path("demo.log")), "Enter")
+
+	screen := x.waitScreen("the three simulated people", 30*time.Second, func(s string) bool {
+		return strings.Contains(s, "Ada") && strings.Contains(s, "Bruno") && strings.Contains(s, "Chiara") && strings.Contains(s, "CONNECTED")
+	})
+	t.Logf("screen:\n%s", screen)
+
+	// The meters move: some participant's row changes between captures.
+	rows := func(s string) string {
+		var b strings.Builder
+		for _, l := range strings.Split(s, "\n") {
+			if strings.Contains(l, "Ada") || strings.Contains(l, "Bruno") || strings.Contains(l, "Chiara") {
+				b.WriteString(l + "\n")
+			}
+		}
+		return b.String()
+	}
+	first := rows(screen)
+	x.waitScreen("a volume bar change", 10*time.Second, func(s string) bool { return rows(s) != first && rows(s) != "" })
+
+	// m mutes the microphone: the own row says so.
+	selfRow := regexp.MustCompile(`(?m)^.*Tester.*$`)
+	if self := selfRow.FindString(x.screen()); strings.Contains(strings.ToLower(self), "muted") {
+		t.Fatalf("own row shows muted before pressing m: %q", self)
+	}
+	x.run("send-keys", "-t", "demo", "m")
+	x.waitScreen("the own row muted", 5*time.Second, func(s string) bool {
+		return strings.Contains(strings.ToLower(selfRow.FindString(s)), "muted")
+	})
+
+	// q leaves: the process exits 0 and the terminal is restored.
+	x.run("send-keys", "-t", "demo", "q")
+	final := x.waitScreen("the shell again with the exit status", 15*time.Second, func(s string) bool { return strings.Contains(s, "EXIT=") })
+	if !strings.Contains(final, "EXIT=0") {
+		t.Fatalf("confab demo exited non-zero:\n%s", final)
+	}
+	if alt := strings.TrimSpace(x.run("display-message", "-p", "-t", "demo", "#{alternate_on}")); alt != "0" {
+		t.Fatalf("the terminal is still in the alternate screen after exit (alternate_on=%s)", alt)
+	}
+	if strings.Contains(final, "Chiara") {
+		t.Fatalf("the call view is still on screen after exit:\n%s", final)
+	}
+}
