@@ -1,0 +1,44 @@
+# confab: two commands on a fresh Debian/Ubuntu machine.
+#   make demo   installs what is missing, builds, and starts a live demo call
+#   make test   installs what is missing (incl. PulseAudio and tmux), vets and runs every test
+
+SHELL := /bin/bash
+BIN   := bin/confab
+GO    ?= go
+export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
+
+# Debian packages: the build needs gcc, pkg-config and libopus; the tests
+# also need PulseAudio (virtual devices) and tmux (the terminal).
+BUILD_PKGS := gcc libc6-dev pkg-config libopus-dev libopusfile-dev
+TEST_PKGS  := $(BUILD_PKGS) pulseaudio pulseaudio-utils tmux
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test build deps test-deps check-go vet fmt-check clean
+
+demo: deps build
+	./$(BIN) demo
+
+build: check-go
+	$(GO) build -o $(BIN) .
+
+test: test-deps check-go fmt-check vet
+	$(GO) test -race -count=1 -timeout 15m ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+deps:
+	@./scripts/apt-ensure $(BUILD_PKGS)
+
+test-deps:
+	@./scripts/apt-ensure $(TEST_PKGS)
+
+check-go:
+	@command -v $(GO) >/dev/null || { echo "Go is missing: install Go 1.26 or newer from https://go.dev/dl and put it on PATH"; exit 1; }
+
+clean:
+	rm -rf bin
