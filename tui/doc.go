@@ -1,0 +1,12 @@
+// Package tui is confab's full-screen call view, a Bubble Tea v2 program.
+//
+// It shows the room, the connection state and a call timer, one row per
+// participant with mic state and a live volume bar, the state of the local
+// audio stream, device and error notices, and a short log of what happened.
+//
+// The engine reaches the view only through the typed events of package call,
+// read one at a time by a re-armed tea.Cmd; high-rate values (levels) are
+// polled on a 100 ms tick. Nothing here calls Program.Send, so a slow
+// terminal can never stall a media goroutine, and the view never waits on
+// the engine: every Engine method it calls must return at once.
+package tui

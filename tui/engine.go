@@ -1,0 +1,30 @@
+package tui
+
+import "github.com/confab-rtc/confab/call"
+
+// Engine is what the call view needs from a call: its events, the levels to
+// draw, and the two actions a user can take. call.Engine implements it; tests
+// use a fake.
+//
+// Every method is called from the Bubble Tea update loop and must return
+// without waiting on the network or the audio device (enqueue the action,
+// read an atomic), or the whole view freezes.
+type Engine interface {
+	// Events returns the channel the engine delivers call events on. The
+	// view calls it once; a closed channel means the call is over.
+	Events() <-chan call.Event
+	// Level returns the current volume of a remote user, 0-100.
+	Level(userID string) int
+	// LocalLevel returns the current volume of the local microphone, 0-100.
+	LocalLevel() int
+	// SetMicMuted mutes or unmutes the local microphone.
+	SetMicMuted(muted bool)
+	// MicMuted reports whether the local microphone is muted.
+	MicMuted() bool
+	// Leave leaves the room.
+	Leave()
+	// UserID returns the local user's id.
+	UserID() string
+	// Room returns the id of the room the engine is in.
+	Room() string
+}

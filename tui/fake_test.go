@@ -1,0 +1,168 @@
+package tui
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/confab-rtc/confab/call"
+)
+
+// fakeEngine is an Engine whose levels the test sets and whose actions it
+// records. It is safe for concurrent use, as Run calls it from the program.
+type fakeEngine struct {
+	mu        sync.Mutex
+	events    chan call.Event
+	levels    map[string]int
+	local     int
+	muted     bool
+	muteCalls []bool
+	leaves    int
+	userID    string
+	room      string
+}
+
+func newFake() *fakeEngine {
+	return &fakeEngine{
+		events: make(chan call.Event, 64),
+		levels: map[string]int{},
+		userID: "alice",
+		room:   "standup",
+	}
+}
+
+func (f *fakeEngine) Events() <-chan call.Event { return f.events }
+
+func (f *fakeEngine) Level(id string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.levels[id]
+}
+
+func (f *fakeEngine) LocalLevel() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.local
+}
+
+func (f *fakeEngine) SetMicMuted(muted bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.muted = muted
+	f.muteCalls = append(f.muteCalls, muted)
+}
+
+func (f *fakeEngine) MicMuted() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.muted
+}
+
+func (f *fakeEngine) Leave() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.leaves++
+}
+
+func (f *fakeEngine) UserID() string { return f.userID }
+func (f *fakeEngine) Room() string   { return f.room }
+
+func (f *fakeEngine) setLevel(id string, level int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if id == f.userID {
+		f.local = level
+		return
+	}
+	f.levels[id] = level
+}
+
+func (f *fakeEngine) leaveCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.leaves
+}
+
+// fakeClock is a clock the test moves by hand.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time          { return c.t }
+func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+// t0 is the fixed start of every test call.
+var t0 = time.Date(2025, 3, 14, 10, 0, 0, 0, time.UTC)
+
+// newTestModel returns a model of a fake engine at a fixed size and clock.
+func newTestModel(w, h int, noColor bool) (Model, *fakeEngine, *fakeClock) {
+	f := newFake()
+	c := &fakeClock{t: t0}
+	m := New(f, Options{Room: "standup", UserName: "Alice", Width: w, Height: h, NoColor: noColor, Clock: c.now})
+	return m, f, c
+}
+
+// update runs one message through the model and returns the next model.
+func update(t *testing.T, m Model, msg tea.Msg) (Model, tea.Cmd) {
+	t.Helper()
+	next, cmd := m.Update(msg)
+	nm, ok := next.(Model)
+	if !ok {
+		t.Fatalf("Update returned %T, want tui.Model", next)
+	}
+	return nm, cmd
+}
+
+// send delivers events to the model as the event command would.
+func send(t *testing.T, m Model, evs ...call.Event) Model {
+	t.Helper()
+	for _, ev := range evs {
+		m, _ = update(t, m, eventMsg{ev: ev})
+	}
+	return m
+}
+
+// keyPress builds the message a terminal key press produces: "m", "q",
+// "ctrl+c".
+func keyPress(s string) tea.KeyPressMsg {
+	if rest, ok := strings.CutPrefix(s, "ctrl+"); ok {
+		return tea.KeyPressMsg{Code: rune(rest[0]), Mod: tea.ModCtrl}
+	}
+	r := []rune(s)[0]
+	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+// screen returns the rendered lines without ANSI styling.
+func screen(m Model) []string {
+	return strings.Split(ansi.Strip(m.View().Content), "\n")
+}
+
+// rowOf returns the participant row that starts with the name, or "".
+func rowOf(m Model, name string) string {
+	for _, l := range screen(m) {
+		if strings.HasPrefix(l, "  "+name) {
+			return l
+		}
+	}
+	return ""
+}
+
+// names returns the participant names in screen order.
+func names(m Model) []string {
+	var out []string
+	lines := screen(m)
+	for i := 0; i < len(lines); i++ {
+		if !strings.HasPrefix(lines[i], " Participants") {
+			continue
+		}
+		for _, l := range lines[i+1:] {
+			if l == "" {
+				break
+			}
+			f := strings.Fields(l)
+			out = append(out, f[0])
+		}
+	}
+	return out
+}

@@ -1,0 +1,235 @@
+package tui
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/confab-rtc/confab/call"
+	"github.com/confab-rtc/confab/signal"
+)
+
+// Model is the call view, a tea.Model. Build it with New. Like every Bubble
+// Tea model it is a value: Update returns the next model, and only the
+// returned one may be used afterwards.
+type Model struct {
+	engine Engine
+	events <-chan call.Event
+	keys   KeyMap
+	styles Styles
+	help   help.Model
+	clock  func() time.Time
+
+	room          string
+	width, height int
+
+	// now is the clock's time at the last tick or event; the view renders
+	// from it so that rendering itself never reads a clock.
+	now   time.Time
+	state call.ConnState
+	timer callTimer
+
+	people  roster
+	log     eventLog
+	notices notices
+
+	// micOK and micName describe the local microphone once a media-device
+	// event said it works; noMic once one said it does not.
+	micOK   bool
+	micName string
+	noMic   bool
+	// selfStream is whether the engine reported the local stream published
+	// (a stream-added carrying the local user's id).
+	selfStream bool
+
+	quitting bool
+}
+
+// New returns the call view for an engine. It subscribes to the engine's
+// events (Engine.Events is called here, once) and reads the current mute
+// state; nothing else happens until the program runs Init.
+func New(e Engine, opts Options) Model {
+	opts = opts.withDefaults(e)
+	styles := NewStyles(opts.NoColor)
+	h := help.New()
+	h.Styles = styles.Help
+	now := opts.Clock()
+	return Model{
+		engine: e,
+		events: e.Events(),
+		keys:   opts.Keys,
+		styles: styles,
+		help:   h,
+		clock:  opts.Clock,
+		room:   opts.Room,
+		width:  opts.Width,
+		height: opts.Height,
+		now:    now,
+		state:  call.StateConnecting,
+		people: roster{self: participant{
+			id:    e.UserID(),
+			name:  opts.UserName,
+			muted: e.MicMuted(),
+		}},
+	}
+}
+
+// Init starts reading events and polling levels.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(waitEvent(m.events), tick())
+}
+
+// Update handles keys, window size, engine events and level ticks. Events
+// and ticks re-arm their command, so exactly one read of each is pending.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	case tickMsg:
+		m.now = m.clock()
+		m.pollLevels()
+		return m, tick()
+	case eventMsg:
+		m.now = m.clock()
+		m.handleEvent(msg.ev)
+		return m, waitEvent(m.events)
+	case eventsClosedMsg:
+		m.quitting = true
+		return m, tea.Quit
+	}
+	return m, nil
+}
+
+// handleKey runs the action bound to a key press.
+func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Leave, m.keys.Interrupt):
+		// A second q before the program stops must not send a second leave.
+		if !m.quitting {
+			m.engine.Leave()
+			m.quitting = true
+		}
+		return m, tea.Quit
+	case key.Matches(k, m.keys.Mute):
+		muted := !m.people.self.muted
+		m.engine.SetMicMuted(muted)
+		m.now = m.clock()
+		m.setMuted(m.people.self.id, muted)
+	}
+	return m, nil
+}
+
+// handleEvent folds one engine event into the model.
+func (m *Model) handleEvent(ev call.Event) {
+	switch ev := ev.(type) {
+	case call.PeerJoin:
+		if ev.UserID == m.people.self.id {
+			return
+		}
+		m.people.join(ev.UserID, ev.UserName, ev.Role)
+		text := m.people.name(ev.UserID) + " joined"
+		if ev.Role == rolePlayer {
+			text += " as player"
+		}
+		m.log.add(m.now, text)
+	case call.PeerLeave:
+		name := m.people.name(ev.UserID)
+		if _, ok := m.people.leave(ev.UserID); !ok {
+			return
+		}
+		text := name + " left"
+		if ev.Reason != signal.ReasonLeft {
+			text += " (" + signal.ReasonText(ev.Reason) + ")"
+		}
+		m.log.add(m.now, text)
+	case call.StreamAdded:
+		m.setAudio(ev.UserID, ev.Kind, true)
+	case call.StreamRemoved:
+		m.setAudio(ev.UserID, ev.Kind, false)
+	case call.FirstAudioFrame:
+		m.setAudio(ev.UserID, "audio", true)
+	case call.MuteAudio:
+		m.setMuted(ev.UserID, true)
+	case call.UnmuteAudio:
+		m.setMuted(ev.UserID, false)
+	case call.ConnectionStateChanged:
+		m.setState(ev.Cur)
+	case call.MediaDevice:
+		m.notices.device(ev)
+		if ev.Kind == "recording" {
+			m.noMic = ev.Problem != ""
+			m.micOK = !m.noMic
+			m.micName = sanitize(ev.DeviceName)
+		}
+	case call.Error:
+		m.notices.error(ev)
+	}
+}
+
+// setAudio records whether a user has an audio stream. Video streams are
+// not shown yet.
+func (m *Model) setAudio(userID, kind string, on bool) {
+	if kind != "audio" {
+		return
+	}
+	if userID == m.people.self.id {
+		m.selfStream = on
+		return
+	}
+	if p := m.people.find(userID); p != nil {
+		p.audio = on
+		if !on {
+			p.level = 0
+		}
+	}
+}
+
+// setMuted records a mute change and logs it when it is one: the engine
+// echoes the local user's own mute, which must not log twice.
+func (m *Model) setMuted(userID string, muted bool) {
+	p := m.people.find(userID)
+	if p == nil || p.muted == muted {
+		return
+	}
+	p.muted = muted
+	who := p.displayName()
+	if p == &m.people.self {
+		who = "you"
+	}
+	verb := " unmuted the mic"
+	if muted {
+		verb = " muted the mic"
+	}
+	m.log.add(m.now, who+verb)
+}
+
+// setState records a connection state change, runs the timer and logs the
+// changes a user should notice.
+func (m *Model) setState(s call.ConnState) {
+	if s == m.state {
+		return
+	}
+	m.state = s
+	m.timer.stateAt(s, m.now)
+	switch s {
+	case call.StateConnected:
+		m.log.add(m.now, "connected")
+	case call.StateReconnecting:
+		m.log.add(m.now, "connection lost, reconnecting")
+	case call.StateDisconnected:
+		m.log.add(m.now, "disconnected")
+	}
+}
+
+// pollLevels reads every participant's level from the engine. The engine
+// serves them from atomics, so this is cheap enough for every tick.
+func (m *Model) pollLevels() {
+	m.people.self.level = clamp(m.engine.LocalLevel(), 0, 100)
+	for i := range m.people.others {
+		p := &m.people.others[i]
+		p.level = clamp(m.engine.Level(p.id), 0, 100)
+	}
+}

@@ -1,0 +1,69 @@
+package tui
+
+import (
+	"fmt"
+
+	"github.com/confab-rtc/confab/call"
+)
+
+// maxErrors is how many error lines the view keeps: the newest matter, and
+// the participant list needs the room.
+const maxErrors = 2
+
+// notices are the lines that tell the user something is wrong: a missing
+// device (until it comes back) and the last errors.
+type notices struct {
+	mic     string
+	speaker string
+	errors  []string
+}
+
+// device records a media-device event: a problem sets the notice for that
+// kind of device, a device without a problem clears it.
+func (n *notices) device(ev call.MediaDevice) {
+	var text string
+	switch ev.Kind {
+	case "recording":
+		if ev.Problem != "" {
+			text = "No microphone: receive-only. " + sanitize(ev.Problem) + codeSuffix(ev.Code)
+		}
+		n.mic = text
+	case "playback":
+		if ev.Problem != "" {
+			text = "No speaker: you will not hear the call. " + sanitize(ev.Problem) + codeSuffix(ev.Code)
+		}
+		n.speaker = text
+	}
+}
+
+// error records an error event, keeping the newest maxErrors and dropping a
+// repeat of the newest so a retry loop does not fill the screen.
+func (n *notices) error(ev call.Error) {
+	text := fmt.Sprintf("error %d: %s", ev.Code, sanitize(ev.Message))
+	if k := len(n.errors); k > 0 && n.errors[k-1] == text {
+		return
+	}
+	n.errors = append(n.errors, text)
+	if len(n.errors) > maxErrors {
+		n.errors = n.errors[len(n.errors)-maxErrors:]
+	}
+}
+
+// warnings returns the device notices, which stay until fixed.
+func (n *notices) warnings() []string {
+	var out []string
+	for _, s := range []string{n.mic, n.speaker} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// codeSuffix renders " (code N)", or nothing for code 0.
+func codeSuffix(code int) string {
+	if code == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (code %d)", code)
+}

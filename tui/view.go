@@ -1,0 +1,181 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/confab-rtc/confab/call"
+)
+
+// fixedLines counts the lines every screen has: header, rule, participants
+// title, blank, stream line, blank, events title, rule, footer.
+const fixedLines = 9
+
+// View renders the call screen in the alternate screen buffer.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "confab · " + sanitize(m.room)
+	return v
+}
+
+// render lays the screen out at the model's size: exactly height lines,
+// none wider than width. Participants hang from the header, the event log
+// sits on the footer, and the blank space between them absorbs any size.
+// When space runs short the event log shrinks first (to two lines), then
+// the participant list ends with "… and N more".
+func (m Model) render() string {
+	w, h := max(m.width, 1), max(m.height, 1)
+	st := m.styles
+
+	rows := m.participantRows(w)
+	warn := m.noticeLines(w)
+
+	avail := h - fixedLines - len(warn)
+	nLog := min(max(len(m.log.lines), 1), max(4, h/3))
+	nRows := len(rows)
+	if nRows+nLog > avail {
+		nLog = max(min(nLog, 2), avail-nRows)
+		nRows = max(1, avail-nLog)
+	}
+	if nRows < len(rows) {
+		if nRows > 1 {
+			hidden := len(rows) - (nRows - 1)
+			more := strings.Repeat(" ", rowIndent) + "… and " + strconv.Itoa(hidden) + " more"
+			rows = append(rows[:nRows-1:nRows-1], st.Suffix.Render(more))
+		} else {
+			rows = rows[:1]
+		}
+	}
+	logs := m.logLines(w, nLog)
+
+	top := []string{
+		m.header(w),
+		st.Rule.Render(strings.Repeat("─", w)),
+		st.Section.Render(" Participants (" + strconv.Itoa(len(m.people.others)+1) + ")"),
+	}
+	top = append(top, rows...)
+	top = append(top, "", m.streamLine(w))
+	top = append(top, warn...)
+	bottom := []string{"", st.Section.Render(" Events")}
+	bottom = append(bottom, logs...)
+	bottom = append(bottom,
+		st.Rule.Render(strings.Repeat("─", w)),
+		m.footer(w),
+	)
+
+	if len(top)+len(bottom) > h {
+		// Only tiny terminals get here: keep the footer, then the top.
+		if len(bottom) > h {
+			bottom = bottom[len(bottom)-h:]
+		}
+		top = top[:h-len(bottom)]
+	}
+	lines := make([]string, 0, h)
+	lines = append(lines, top...)
+	for len(lines)+len(bottom) < h {
+		lines = append(lines, "")
+	}
+	lines = append(lines, bottom...)
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// header renders the top band: app, room, connection state, call timer.
+// The room name gives way first when the width runs short.
+func (m Model) header(w int) string {
+	st := m.styles
+	state := "● " + stateWord(m.state)
+	timer := formatElapsed(m.timer.elapsedAt(m.now))
+	right := st.state(m.state).Render(state) + st.Header.Render("   ") + st.Timer.Render(timer) + st.Header.Render(" ")
+	rightW := ansi.StringWidth(state) + 3 + ansi.StringWidth(timer) + 1
+
+	const lead = " confab  room "
+	room := cut(sanitize(m.room), w-rightW-len(lead)-1)
+	left := st.Header.Render(" ") + st.App.Render("confab") + st.Header.Render("  room ") + st.Room.Render(room)
+	gap := max(w-len(lead)-ansi.StringWidth(room)-rightW, 1)
+	return left + st.Header.Render(strings.Repeat(" ", gap)) + right
+}
+
+// stateWord names a connection state for the header.
+func stateWord(s call.ConnState) string {
+	switch s {
+	case call.StateConnected:
+		return "connected"
+	case call.StateConnecting:
+		return "connecting"
+	case call.StateReconnecting:
+		return "reconnecting"
+	case call.StateDisconnected:
+		return "disconnected"
+	}
+	return strings.ToLower(sanitize(string(s)))
+}
+
+// streamLine says what happens to the local user's audio.
+func (m Model) streamLine(w int) string {
+	var text string
+	switch {
+	case m.noMic:
+		text = "receive-only (no microphone)"
+	case m.selfStream || (m.micOK && m.state == call.StateConnected):
+		text = "sending"
+		if m.people.self.muted {
+			text = "stream open, mic muted"
+		}
+		if m.micName != "" {
+			text += " · " + m.micName
+		}
+	default:
+		text = "no audio stream yet"
+	}
+	return m.styles.Stream.Render(cut(" Your audio: "+text, w-rowMargin))
+}
+
+// noticeLines renders the device notices and recent errors.
+func (m Model) noticeLines(w int) []string {
+	var out []string
+	for _, n := range m.notices.warnings() {
+		out = append(out, m.styles.Notice.Render(cut(" ! "+n, w-rowMargin)))
+	}
+	for _, e := range m.notices.errors {
+		out = append(out, m.styles.Error.Render(cut(" ! "+e, w-rowMargin)))
+	}
+	return out
+}
+
+// logLines renders the newest n lines of the event log, oldest first.
+func (m Model) logLines(w, n int) []string {
+	st := m.styles
+	if len(m.log.lines) == 0 {
+		return []string{st.LogText.Render("  nothing yet")}
+	}
+	last := m.log.last(n)
+	out := make([]string, 0, len(last))
+	for _, l := range last {
+		stamp := "  " + l.at.Format("15:04:05") + "  "
+		out = append(out, st.LogTime.Render(stamp)+st.LogText.Render(cut(l.text, w-rowMargin-len(stamp))))
+	}
+	return out
+}
+
+// footer renders the key help for the keys that work now.
+func (m Model) footer(w int) string {
+	h := m.help
+	h.SetWidth(max(w-2, 0))
+	return " " + h.ShortHelpView(m.keys.withMuteHelp(m.people.self.muted).ShortHelp())
+}
+
+// cut truncates s to w display cells, ending in "…" when cut.
+func cut(s string, w int) string {
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, max(w, 0), "…")
+}

@@ -1,0 +1,180 @@
+package tui
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/confab-rtc/confab/call"
+	"github.com/confab-rtc/confab/signal"
+)
+
+var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// scenarios build the screens the golden files hold.
+var scenarios = []struct {
+	name  string
+	build func(t *testing.T, w, h int, noColor bool) Model
+}{
+	{"call", buildCall},
+	{"receive-only", buildReceiveOnly},
+}
+
+// buildCall is a call in progress: four people, two speaking, one muted, a
+// player, someone dropped by the network, and one error.
+func buildCall(t *testing.T, w, h int, noColor bool) Model {
+	m, f, c := newTestModel(w, h, noColor)
+	m = send(t, m,
+		call.ConnectionStateChanged{Prev: call.StateDisconnected, Cur: call.StateConnecting},
+		call.MediaDevice{Kind: "recording", DeviceID: "alsa_input.usb", DeviceName: "USB Audio Mic"},
+		call.MediaDevice{Kind: "playback", DeviceID: "alsa_output.usb", DeviceName: "USB Audio Speaker"},
+	)
+	c.advance(2 * time.Second)
+	m = send(t, m,
+		call.ConnectionStateChanged{Prev: call.StateConnecting, Cur: call.StateConnected},
+		call.PeerJoin{UserID: "bob", UserName: "Bob Stone"},
+		call.StreamAdded{UserID: "bob", Kind: "audio"},
+		call.PeerJoin{UserID: "carol", UserName: "Carol", Role: 2},
+	)
+	c.advance(14 * time.Second)
+	m = send(t, m, call.PeerJoin{UserID: "dave", UserName: "Dave Okonkwo-Harrington"}, call.StreamAdded{UserID: "dave", Kind: "audio"})
+	c.advance(9 * time.Second)
+	m = send(t, m, call.MuteAudio{UserID: "dave"})
+	c.advance(21 * time.Second)
+	m = send(t, m, call.PeerJoin{UserID: "erin", UserName: "Erin"})
+	c.advance(30 * time.Second)
+	m = send(t, m,
+		call.PeerLeave{UserID: "erin", Reason: signal.ReasonNetworkCheck},
+		call.Error{Code: 90100108, Message: "requests too frequent; slow down"},
+	)
+	f.setLevel("alice", 64)
+	f.setLevel("bob", 41)
+	f.setLevel("carol", 0)
+	f.setLevel("dave", 12)
+	c.advance(7 * time.Second)
+	m, _ = update(t, m, tickMsg{})
+	return m
+}
+
+// buildReceiveOnly is a call without a microphone, muted, with a long name.
+func buildReceiveOnly(t *testing.T, w, h int, noColor bool) Model {
+	m, f, c := newTestModel(w, h, noColor)
+	m = send(t, m,
+		call.MediaDevice{Kind: "recording", Problem: "no capture device found", Code: 90100019},
+		call.ConnectionStateChanged{Prev: call.StateConnecting, Cur: call.StateConnected},
+		call.PeerJoin{UserID: "host", UserName: "Presenter with a really rather long display name, for sure"},
+		call.StreamAdded{UserID: "host", Kind: "audio"},
+	)
+	c.advance(3*time.Minute + 4*time.Second)
+	m = send(t, m, call.ConnectionStateChanged{Prev: call.StateConnected, Cur: call.StateReconnecting})
+	f.setLevel("host", 77)
+	c.advance(2 * time.Second)
+	m, _ = update(t, m, tickMsg{})
+	return m
+}
+
+func TestGolden(t *testing.T) {
+	sizes := []struct{ w, h int }{{80, 24}, {120, 40}}
+	for _, sc := range scenarios {
+		for _, sz := range sizes {
+			name := fmt.Sprintf("%s_%dx%d", sc.name, sz.w, sz.h)
+			t.Run(name, func(t *testing.T) {
+				got := ansi.Strip(sc.build(t, sz.w, sz.h, true).View().Content) + "\n"
+				path := filepath.Join("testdata", name+".golden")
+				if *updateGolden {
+					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (run go test ./tui -run TestGolden -update to create it)", err)
+				}
+				if got != string(want) {
+					t.Errorf("screen differs from %s (rerun with -update if intended)\ngot:\n%s\nwant:\n%s", path, got, want)
+				}
+			})
+		}
+	}
+}
+
+// TestScreenFits renders crowded screens at many sizes, in colour and
+// without, and checks the terminal would neither wrap nor scroll them.
+func TestScreenFits(t *testing.T) {
+	crowd := func(t *testing.T, w, h int, noColor bool) Model {
+		m := buildCall(t, w, h, noColor)
+		for i := range 30 {
+			m = send(t, m, call.PeerJoin{UserID: fmt.Sprintf("u%d", i), UserName: strings.Repeat("名前", 20) + fmt.Sprint(i)})
+		}
+		m = send(t, m,
+			call.MediaDevice{Kind: "recording", Problem: strings.Repeat("very long problem ", 20), Code: 90100019},
+			call.MediaDevice{Kind: "playback", Problem: strings.Repeat("también ", 30)},
+			call.Error{Code: 1, Message: strings.Repeat("x", 300)},
+		)
+		return m
+	}
+	builds := map[string]func(*testing.T, int, int, bool) Model{
+		"call": buildCall, "receive-only": buildReceiveOnly, "crowd": crowd,
+	}
+	sizes := []struct{ w, h int }{{80, 24}, {120, 40}, {100, 30}, {60, 16}, {200, 60}, {40, 10}, {20, 5}, {1, 1}}
+	for name, build := range builds {
+		for _, sz := range sizes {
+			for _, noColor := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%dx%d/nocolor=%v", name, sz.w, sz.h, noColor), func(t *testing.T) {
+					out := build(t, sz.w, sz.h, noColor).View().Content
+					lines := strings.Split(out, "\n")
+					if len(lines) != sz.h {
+						t.Errorf("%d lines, want %d", len(lines), sz.h)
+					}
+					for i, l := range lines {
+						if w := ansi.StringWidth(l); w > sz.w {
+							t.Errorf("line %d is %d cells wide, terminal %d: %q", i, w, sz.w, ansi.Strip(l))
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestCrowdedScreenKeepsEssentials(t *testing.T) {
+	m := buildCall(t, 80, 24, true)
+	for i := range 30 {
+		m = send(t, m, call.PeerJoin{UserID: fmt.Sprintf("u%d", i), UserName: fmt.Sprintf("User %d", i)})
+	}
+	lines := screen(m)
+	for _, want := range []string{"Alice (you)", "… and ", "Your audio:", "error 90100108", "q leave", " Participants (34)"} {
+		if !containsLine(lines, want) {
+			t.Errorf("crowded screen lacks %q:\n%s", want, strings.Join(lines, "\n"))
+		}
+	}
+	if lines[len(lines)-1] != " m mute mic • q leave" {
+		t.Errorf("footer = %q", lines[len(lines)-1])
+	}
+}
+
+// colourCode matches an SGR sequence that sets a foreground or background
+// colour (30-37, 38;..., 40-47, 48;..., 90-97, 100-107).
+var colourCode = regexp.MustCompile(`\x1b\[[0-9;]*?(^|;|\[)(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;|m)`)
+
+func TestNoColor(t *testing.T) {
+	for _, sc := range scenarios {
+		colour := sc.build(t, 80, 24, false).View().Content
+		plain := sc.build(t, 80, 24, true).View().Content
+		if !colourCode.MatchString(colour) {
+			t.Errorf("%s: colour screen has no colour codes, so this test proves nothing", sc.name)
+		}
+		if loc := colourCode.FindStringIndex(plain); loc != nil {
+			t.Errorf("%s: NoColor screen sets a colour: %q", sc.name, plain[loc[0]:loc[1]])
+		}
+		if ansi.Strip(colour) != ansi.Strip(plain) {
+			t.Errorf("%s: colour changes the text; states must read the same without it", sc.name)
+		}
+	}
+}
