@@ -66,7 +66,7 @@ func TestDemoInTmux(t *testing.T) {
 	x.run("send-keys", "-t", "demo", fmt.Sprintf("%s demo --name Tester --config %s --log-file %s; echo EXIT=$?", confabBin, e.config, e.path("demo.log")), "Enter")
 
 	screen := x.waitScreen("the three simulated people", 30*time.Second, func(s string) bool {
-		return strings.Contains(s, "Ada") && strings.Contains(s, "Bruno") && strings.Contains(s, "Chiara") && strings.Contains(s, "CONNECTED")
+		return strings.Contains(s, "Ada") && strings.Contains(s, "Bruno") && strings.Contains(s, "Chiara") && strings.Contains(s, "● connected")
 	})
 	t.Logf("screen:\n%s", screen)
 
