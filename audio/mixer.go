@@ -1,0 +1,209 @@
+package audio
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Mixer pacing.
+const (
+	// defaultJitterTarget is the jitter buffer's starting delay: enough
+	// for a LAN or a good internet path, and the buffer grows by itself
+	// when packets come late.
+	defaultJitterTarget = 40 * time.Millisecond
+	// mixerPoll is how often Run checks a Pacer that cannot say when it
+	// will next be due.
+	mixerPoll = 5 * time.Millisecond
+	// maxMixBurst bounds the frames made in one wake-up, so a Pacer that is
+	// always due cannot spin Run forever.
+	maxMixBurst = 10
+	// minMixWait keeps a Pacer whose NextDue is already past from turning
+	// Run into a busy loop.
+	minMixWait = 500 * time.Microsecond
+)
+
+// MixerConfig tunes a Mixer.
+type MixerConfig struct {
+	// OnFirstFrame is called from Run's goroutine with a stream's id when
+	// the stream decodes its first frame; it must return quickly (the
+	// caller makes it non-blocking, e.g. by queueing an event).
+	OnFirstFrame func(id string)
+	// JitterTarget is the delay each stream's jitter buffer builds before
+	// it starts playing; 0 means 40 ms. It is rounded to whole frames.
+	JitterTarget time.Duration
+}
+
+// Mixer is the receive side's audio engine: it owns a jitter buffer and
+// decoder per remote sender, and its Run goroutine is the only one that
+// decodes and mixes. Every frame the Pacer asks for, Run takes one 20 ms
+// frame from each stream (decoded, rebuilt by FEC, concealed, or silence),
+// updates the stream's level, sums the streams through a soft limiter and
+// writes the mix to every Output.
+//
+// AddStream, RemoveStream, AddOutput and RemoveOutput may be called from
+// any goroutine, also while Run runs: they replace immutable snapshots
+// that Run and Level read without locking.
+type Mixer struct {
+	cfg    MixerConfig
+	target int // jitter target in frames
+
+	mu      sync.Mutex // serialises snapshot writers; Run never takes it
+	streams atomic.Pointer[streamSet]
+	outputs atomic.Pointer[[]Output]
+	running atomic.Bool
+
+	// Owned by Run.
+	frame []int16
+	sum   []float32
+	mix   []int16
+}
+
+// NewMixer makes a mixer with no streams and no outputs.
+func NewMixer(cfg MixerConfig) *Mixer {
+	if cfg.JitterTarget <= 0 {
+		cfg.JitterTarget = defaultJitterTarget
+	}
+	m := &Mixer{
+		cfg:    cfg,
+		target: max(int((cfg.JitterTarget+FrameDuration/2)/FrameDuration), 1),
+		frame:  make([]int16, FrameSamples),
+		sum:    make([]float32, FrameSamples),
+		mix:    make([]int16, FrameSamples),
+	}
+	m.streams.Store(&streamSet{byID: map[string]*Stream{}})
+	m.outputs.Store(&[]Output{})
+	return m
+}
+
+// AddStream adds a remote sender under id (the user id) and returns the
+// Stream to Push its packets into. It fails with ErrStreamExists if id is
+// already mixed.
+func (m *Mixer) AddStream(id string) (*Stream, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := m.streams.Load().byID
+	if _, ok := old[id]; ok {
+		return nil, fmt.Errorf("%w: %q", ErrStreamExists, id)
+	}
+	s, err := newStream(id, m.target)
+	if err != nil {
+		return nil, err
+	}
+	next := maps.Clone(old)
+	next[id] = s
+	m.publishStreams(next)
+	return s, nil
+}
+
+// RemoveStream stops mixing id; pushing into its Stream afterwards is
+// harmless and has no effect. Unknown ids are ignored.
+func (m *Mixer) RemoveStream(id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := m.streams.Load().byID
+	if _, ok := old[id]; !ok {
+		return
+	}
+	next := maps.Clone(old)
+	delete(next, id)
+	m.publishStreams(next)
+}
+
+// streamSet is an immutable snapshot of the mixed streams.
+type streamSet struct {
+	byID map[string]*Stream
+	list []*Stream // sorted by id, so mixing order does not follow map order
+}
+
+// publishStreams stores a new snapshot.
+func (m *Mixer) publishStreams(byID map[string]*Stream) {
+	list := slices.SortedFunc(maps.Values(byID), func(a, b *Stream) int {
+		return cmp.Compare(a.id, b.id)
+	})
+	m.streams.Store(&streamSet{byID: byID, list: list})
+}
+
+// AddOutput adds a destination for the mix (a Playback, a WAVWriter).
+func (m *Mixer) AddOutput(o Output) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	next := append(slices.Clone(*m.outputs.Load()), o)
+	m.outputs.Store(&next)
+}
+
+// RemoveOutput removes an output added before (compared with ==, so pass
+// the same pointer), for switching speakers mid-call.
+func (m *Mixer) RemoveOutput(o Output) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	next := slices.DeleteFunc(slices.Clone(*m.outputs.Load()), func(x Output) bool { return x == o })
+	m.outputs.Store(&next)
+}
+
+// Level is the smoothed 0-100 level of the stream id, or 0 if there is no
+// such stream. It reads atomics only and is safe from any goroutine.
+func (m *Mixer) Level(id string) int {
+	if s := m.streams.Load().byID[id]; s != nil {
+		return s.Level()
+	}
+	return 0
+}
+
+// Run mixes until ctx ends, producing a frame whenever p says one is due,
+// and returns nil then. Only one Run may be active at a time; another
+// returns ErrRunning.
+func (m *Mixer) Run(ctx context.Context, p Pacer) error {
+	if !m.running.CompareAndSwap(false, true) {
+		return ErrRunning
+	}
+	defer m.running.Store(false)
+	nd, _ := p.(nextDuer)
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		now := time.Now()
+		for n := 0; n < maxMixBurst && p.Due(now); n++ {
+			m.mixFrame()
+			now = time.Now()
+		}
+		wait := mixerPoll
+		if nd != nil {
+			wait = min(max(nd.NextDue(now).Sub(now), minMixWait), FrameDuration)
+		}
+		timer.Reset(wait)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		}
+	}
+}
+
+// mixFrame makes one frame of the mix and writes it to every output.
+func (m *Mixer) mixFrame() {
+	clear(m.sum)
+	for _, s := range m.streams.Load().list {
+		active, first := s.frame(m.frame)
+		if first && m.cfg.OnFirstFrame != nil {
+			m.cfg.OnFirstFrame(s.id)
+		}
+		if !active {
+			continue
+		}
+		for i, v := range m.frame {
+			m.sum[i] += float32(v)
+		}
+	}
+	for i, v := range m.sum {
+		m.mix[i] = softLimit(v)
+	}
+	for _, o := range *m.outputs.Load() {
+		o.WriteFrame(m.mix)
+	}
+}
