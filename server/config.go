@@ -1,0 +1,129 @@
+package server
+
+import (
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/confab-rtc/confab/signal"
+)
+
+// Defaults applied by New to zero fields of Config.
+const (
+	// DefaultListen is the address Run binds when Config.Listen is empty:
+	// loopback only, so that a server is never exposed by accident.
+	DefaultListen = "127.0.0.1:7880"
+	// DefaultPingInterval is how long a connection may be silent before the
+	// server pings it.
+	DefaultPingInterval = 10 * time.Second
+	// DefaultPeerTimeout is how long a connection may be silent before the
+	// server declares it dead (three missed pings).
+	DefaultPeerTimeout = 30 * time.Second
+	// DefaultNegotiationTimeout bounds ICE gathering and the wait for a
+	// client's answer to a subscribe offer.
+	DefaultNegotiationTimeout = 10 * time.Second
+	// DefaultSendQueue is how many outgoing frames a connection may have
+	// queued before it is considered too slow and dropped.
+	DefaultSendQueue = 256
+	// DefaultMaxRoomParticipants caps a room; forwarding cost grows with
+	// the square of the room size.
+	DefaultMaxRoomParticipants = 50
+)
+
+// MaxConsecutiveErrors is how many failed requests in a row a connection
+// may send before the server closes it: a client that only produces errors
+// is broken or hostile, and answering it forever costs the room.
+const MaxConsecutiveErrors = 20
+
+// Config holds the server's tunables. Zero fields take the defaults above.
+type Config struct {
+	// Listen is the host:port Run binds ("127.0.0.1:0" picks a free port;
+	// Addr reports it).
+	Listen string
+	// AppID and AppKey are the one application this server admits: joins
+	// must name AppID and carry a signature made with AppKey
+	// (signal.Sign). Both are required.
+	AppID, AppKey string
+	// MaxMessageBytes is the largest signaling frame accepted; a larger
+	// one is answered with CodeTooLarge and the connection is closed.
+	MaxMessageBytes int
+	// PingInterval is how long a connection may be silent before the
+	// server sends a ping.
+	PingInterval time.Duration
+	// PeerTimeout is how long a connection may be silent before it is
+	// declared dead and its participant leaves with reason 8.
+	PeerTimeout time.Duration
+	// NegotiationTimeout bounds ICE gathering and the wait for an answer
+	// to a subscribe offer.
+	NegotiationTimeout time.Duration
+	// SendQueue is the number of outgoing frames buffered per connection.
+	SendQueue int
+	// MaxRoomParticipants is the most participants a room admits; one
+	// more gets CodeRoomFull.
+	MaxRoomParticipants int
+	// ICE selects the addresses and ports media uses.
+	ICE ICEConfig
+}
+
+// ICEConfig selects where the server's media flows. The server gathers
+// host candidates only (no STUN, no TURN) and never trickles: a client on
+// the same host or LAN reaches it directly.
+type ICEConfig struct {
+	// PortMin and PortMax bound the UDP ports of media connections; both
+	// zero lets the operating system choose.
+	PortMin, PortMax uint16
+	// PublicIPs, when set, are announced instead of the interfaces'
+	// addresses, for a server behind a 1:1 NAT.
+	PublicIPs []string
+	// UDP6 also gathers IPv6 candidates; by default only UDP over IPv4 is
+	// used, which is what every confab client offers.
+	UDP6 bool
+	// NoLoopback leaves out 127.0.0.1 candidates. They are included by
+	// default so calls work on a machine with no other interface.
+	NoLoopback bool
+}
+
+// withDefaults returns c with zero fields set to their defaults, or an
+// error wrapping ErrConfig.
+func (c Config) withDefaults() (Config, error) {
+	if c.Listen == "" {
+		c.Listen = DefaultListen
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return c, fmt.Errorf("%w: listen address %q: %v", ErrConfig, c.Listen, err)
+	}
+	if c.AppID == "" || c.AppKey == "" {
+		return c, fmt.Errorf("%w: app id and app key are required", ErrConfig)
+	}
+	if c.MaxMessageBytes == 0 {
+		c.MaxMessageBytes = signal.MaxMessageBytes
+	}
+	if c.MaxMessageBytes < 1024 {
+		return c, fmt.Errorf("%w: max message bytes %d is below 1024, too small for any SDP", ErrConfig, c.MaxMessageBytes)
+	}
+	if c.PingInterval == 0 {
+		c.PingInterval = DefaultPingInterval
+	}
+	if c.PeerTimeout == 0 {
+		c.PeerTimeout = DefaultPeerTimeout
+	}
+	if c.PingInterval < 0 || c.PeerTimeout <= c.PingInterval {
+		return c, fmt.Errorf("%w: peer timeout %s must exceed ping interval %s", ErrConfig, c.PeerTimeout, c.PingInterval)
+	}
+	if c.NegotiationTimeout == 0 {
+		c.NegotiationTimeout = DefaultNegotiationTimeout
+	}
+	if c.SendQueue == 0 {
+		c.SendQueue = DefaultSendQueue
+	}
+	if c.MaxRoomParticipants == 0 {
+		c.MaxRoomParticipants = DefaultMaxRoomParticipants
+	}
+	if c.NegotiationTimeout < 0 || c.SendQueue < 0 || c.MaxRoomParticipants < 0 {
+		return c, fmt.Errorf("%w: negative negotiation timeout, send queue or room size", ErrConfig)
+	}
+	if c.ICE.PortMin > c.ICE.PortMax {
+		return c, fmt.Errorf("%w: ICE port range %d-%d is empty", ErrConfig, c.ICE.PortMin, c.ICE.PortMax)
+	}
+	return c, nil
+}

@@ -1,0 +1,168 @@
+package server
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/confab-rtc/confab/signal"
+)
+
+// receiveMTU is the read buffer of a forwarder; pion never delivers RTP
+// packets larger than its receive MTU (1460 bytes).
+const receiveMTU = 1500
+
+// forwarder copies one published track to every subscriber: it reads the
+// publisher's remote track and writes each packet once to a shared
+// TrackLocalStaticRTP, which pion fans out to every subscribe connection the
+// track is attached to. The packet path takes no lock, does not allocate
+// and never waits on a subscriber.
+type forwarder struct {
+	pub    *participant
+	remote *webrtc.TrackRemote
+	local  *webrtc.TrackLocalStaticRTP
+	stream signal.Stream // guarded by the room's mutex once published
+
+	// inExt is the audio-level extension id the publisher negotiated;
+	// outExt the one negotiated on the subscribe side. The server offers
+	// every subscribe connection from the same MediaEngine, so outExt is
+	// the same for all of them.
+	inExt  uint8
+	outExt atomic.Uint32
+
+	// subs are the participants this track is attached to, for their
+	// forwarded-packet counters. Copy-on-write: the room replaces the
+	// slice under subsMu, the packet path only loads it.
+	subsMu sync.Mutex
+	subs   atomic.Pointer[[]*participant]
+}
+
+// newForwarder prepares the forwarding of remote, published by p as the
+// track trackID of p's stream.
+func newForwarder(p *participant, remote *webrtc.TrackRemote, recv *webrtc.RTPReceiver, trackID string) (*forwarder, error) {
+	local, err := webrtc.NewTrackLocalStaticRTP(remote.Codec().RTPCodecCapability, trackID, p.userID)
+	if err != nil {
+		return nil, err
+	}
+	kind := signal.KindAudio
+	if remote.Kind() == webrtc.RTPCodecTypeVideo {
+		kind = signal.KindVideo
+	}
+	f := &forwarder{
+		pub:    p,
+		remote: remote,
+		local:  local,
+		inExt:  audioLevelID(recv.GetParameters().HeaderExtensions),
+		stream: signal.Stream{
+			UserID:   p.userID,
+			Kind:     kind,
+			StreamID: p.userID,
+			TrackID:  trackID,
+			Codec:    codecName(remote.Codec().MimeType),
+		},
+	}
+	f.outExt.Store(uint32(f.inExt))
+	f.subs.Store(&[]*participant{})
+	return f, nil
+}
+
+// run forwards packets until the remote track ends (the publisher
+// renegotiated it away or its connection closed).
+func (f *forwarder) run() {
+	buf := make([]byte, receiveMTU)
+	var pkt rtp.Packet
+	for {
+		n, _, err := f.remote.Read(buf)
+		if err != nil {
+			return
+		}
+		f.forward(&pkt, buf[:n], time.Now().UnixNano())
+	}
+}
+
+// forward handles one packet b received at now, using pkt as scratch
+// space: it records the audio level, keeps only the audio-level header
+// extension (under the subscribe side's id) and writes the packet to the
+// shared track.
+func (f *forwarder) forward(pkt *rtp.Packet, b []byte, now int64) {
+	if err := pkt.Unmarshal(b); err != nil {
+		return
+	}
+	f.pub.packetsIn.Add(1)
+	var level []byte
+	if f.inExt != 0 {
+		level = pkt.Header.GetExtension(f.inExt)
+		if len(level) > 0 {
+			f.pub.level.store(level[0], now)
+		}
+	}
+	keepAudioLevel(&pkt.Header, level, uint8(f.outExt.Load()))
+	_ = f.local.WriteRTP(pkt) // errors name subscribers that went away; the room removes them
+	for _, s := range *f.subs.Load() {
+		s.packetsOut.Add(1)
+	}
+}
+
+// keepAudioLevel strips every header extension from h but the audio level,
+// which it sets under id out. The publisher's other extensions (mid,
+// transport-wide sequence numbers) describe the publish leg and would be
+// wrong or misread on the subscribe leg.
+func keepAudioLevel(h *rtp.Header, level []byte, out uint8) {
+	h.Extensions = h.Extensions[:0]
+	h.Extension = false
+	if len(level) == 0 || out == 0 {
+		return
+	}
+	h.Extension = true
+	h.ExtensionProfile = rtp.ExtensionProfileOneByte
+	if out > 14 || len(level) > 16 {
+		h.ExtensionProfile = rtp.ExtensionProfileTwoByte
+	}
+	_ = h.SetExtension(out, level)
+}
+
+// setOutExt records the audio-level id negotiated on a subscribe leg.
+func (f *forwarder) setOutExt(id uint8) { f.outExt.Store(uint32(id)) }
+
+// addSub counts p as a subscriber of this track.
+func (f *forwarder) addSub(p *participant) {
+	f.subsMu.Lock()
+	defer f.subsMu.Unlock()
+	old := *f.subs.Load()
+	for _, s := range old {
+		if s == p {
+			return
+		}
+	}
+	next := make([]*participant, 0, len(old)+1)
+	next = append(next, old...)
+	next = append(next, p)
+	f.subs.Store(&next)
+}
+
+// removeSub stops counting p as a subscriber of this track.
+func (f *forwarder) removeSub(p *participant) {
+	f.subsMu.Lock()
+	defer f.subsMu.Unlock()
+	old := *f.subs.Load()
+	next := make([]*participant, 0, len(old))
+	for _, s := range old {
+		if s != p {
+			next = append(next, s)
+		}
+	}
+	f.subs.Store(&next)
+}
+
+// codecName turns a MIME type ("audio/opus") into the codec name of a
+// stream description ("opus").
+func codecName(mime string) string {
+	if i := strings.LastIndexByte(mime, '/'); i >= 0 {
+		mime = mime[i+1:]
+	}
+	return strings.ToLower(mime)
+}

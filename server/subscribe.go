@@ -1,0 +1,245 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/confab-rtc/confab/signal"
+)
+
+// subscriber is the subscribe side of a participant: the PeerConnection the
+// server offers, and the goroutine (run) that owns it. The room says which
+// tracks the participant should receive (want/unwant) and kicks the
+// negotiator; the negotiator attaches and detaches tracks and offers, one
+// offer at a time: a change while an offer is outstanding is picked up by
+// a new offer once the answer is in.
+type subscriber struct {
+	p       *participant
+	pc      *webrtc.PeerConnection
+	wake    chan struct{}       // capacity 1: a pending "look at want again"
+	answers chan signal.Message // capacity 1: the reply to the outstanding offer
+
+	mu          sync.Mutex
+	wanted      map[*forwarder]bool
+	outstanding string // id of the offer awaiting its answer, "" if none
+
+	// Owned by run.
+	have map[*forwarder]*webrtc.RTPSender
+	seq  int
+}
+
+// newSubscriber creates p's subscribe PeerConnection.
+func newSubscriber(p *participant) (*subscriber, error) {
+	pc, err := p.srv.api.NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		return nil, err
+	}
+	s := &subscriber{
+		p:       p,
+		pc:      pc,
+		wake:    make(chan struct{}, 1),
+		answers: make(chan signal.Message, 1),
+		wanted:  map[*forwarder]bool{},
+		have:    map[*forwarder]*webrtc.RTPSender{},
+	}
+	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
+		p.log.Debug("subscribe connection", "state", st.String())
+	})
+	return s, nil
+}
+
+// want asks for f to be sent to this participant.
+func (s *subscriber) want(f *forwarder) {
+	s.mu.Lock()
+	s.wanted[f] = true
+	s.mu.Unlock()
+	s.kick()
+}
+
+// unwant asks for f to be no longer sent to this participant.
+func (s *subscriber) unwant(f *forwarder) {
+	s.mu.Lock()
+	delete(s.wanted, f)
+	s.mu.Unlock()
+	s.kick()
+}
+
+// kick makes the negotiator look at the wanted set again; it never blocks.
+func (s *subscriber) kick() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// deliver hands the client's reply to a subscribe offer (an answer, or an
+// error saying it could not apply the offer) to the negotiator. It returns
+// the error for the client if no offer with that id is outstanding.
+func (s *subscriber) deliver(m signal.Message) *signal.Error {
+	s.mu.Lock()
+	ok := m.ID != "" && m.ID == s.outstanding
+	if ok {
+		// Claimed here, so at most one reply per offer reaches the
+		// channel and the send below never blocks.
+		s.outstanding = ""
+	}
+	s.mu.Unlock()
+	if !ok {
+		return signal.Errorf(signal.CodeBadRequest, "no subscribe offer with id %q is awaiting an answer", m.ID)
+	}
+	s.answers <- m
+	return nil
+}
+
+// run is the negotiator: it owns the subscribe PeerConnection's tracks and
+// signaling state until the participant closes.
+func (s *subscriber) run() {
+	ctx := s.p.ctx
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.wake:
+		}
+		if !s.reconcile() {
+			continue
+		}
+		if err := s.negotiate(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			s.p.log.Warn("subscribe negotiation failed; dropping the client", "err", err)
+			s.p.send(signal.Message{Type: signal.TypeError, Code: signal.CodeNegotiation, Message: err.Error()})
+			s.p.conn.fail(signal.ReasonNetworkCheck, websocket.ClosePolicyViolation, "negotiation timed out")
+			return
+		}
+	}
+}
+
+// reconcile attaches wanted tracks and detaches unwanted ones, reporting
+// whether anything changed. A new track always gets a new transceiver
+// (a fresh m-line) rather than reusing an inactive one, because clients
+// handle a new m-line more reliably than a reused one with a new SSRC.
+func (s *subscriber) reconcile() bool {
+	s.mu.Lock()
+	wanted := make([]*forwarder, 0, len(s.wanted))
+	for f := range s.wanted {
+		wanted = append(wanted, f)
+	}
+	s.mu.Unlock()
+	changed := false
+	keep := make(map[*forwarder]bool, len(wanted))
+	for _, f := range wanted {
+		keep[f] = true
+		if _, ok := s.have[f]; ok {
+			continue
+		}
+		tr, err := s.pc.AddTransceiverFromTrack(f.local, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
+		if err != nil {
+			s.p.log.Warn("cannot attach a track", "from", f.stream.UserID, "err", err)
+			continue
+		}
+		s.have[f] = tr.Sender()
+		s.p.spawn(func() { drainRTCP(tr.Sender()) })
+		changed = true
+	}
+	for f, sender := range s.have {
+		if keep[f] {
+			continue
+		}
+		if err := s.pc.RemoveTrack(sender); err != nil {
+			s.p.log.Debug("detaching a track", "from", f.stream.UserID, "err", err)
+		}
+		delete(s.have, f)
+		changed = true
+	}
+	return changed
+}
+
+// negotiate runs one offer/answer round. It returns an error only when the
+// client failed to answer in time; a client that rejects the offer, or an
+// answer that does not apply, is reported to the client and the offer is
+// rolled back so the next change can be offered afresh.
+func (s *subscriber) negotiate(ctx context.Context) error {
+	timeout := s.p.srv.cfg.NegotiationTimeout
+	s.seq++
+	id := "sub-" + strconv.Itoa(s.seq)
+	offer, err := s.pc.CreateOffer(nil)
+	if err != nil {
+		return s.giveUp(id, fmt.Errorf("creating the offer: %w", err))
+	}
+	gathered := webrtc.GatheringCompletePromise(s.pc)
+	if err := s.pc.SetLocalDescription(offer); err != nil {
+		return s.giveUp(id, fmt.Errorf("applying the offer: %w", err))
+	}
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case <-gathered:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return fmt.Errorf("%w: ICE gathering took over %s", ErrNegotiationTimeout, timeout)
+	}
+	s.mu.Lock()
+	s.outstanding = id
+	s.mu.Unlock()
+	s.p.send(signal.Message{Type: signal.TypeOffer, ID: id, PC: signal.PCSubscribe, SDP: s.pc.LocalDescription().SDP})
+	timer.Reset(timeout)
+	var reply signal.Message
+	select {
+	case reply = <-s.answers:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return fmt.Errorf("%w: no answer to subscribe offer %s within %s", ErrNegotiationTimeout, id, timeout)
+	}
+	if reply.Type == signal.TypeError {
+		s.p.log.Warn("the client rejected a subscribe offer", "offer", id, "code", reply.Code, "message", reply.Message)
+		s.rollback()
+		return nil
+	}
+	if err := s.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: reply.SDP}); err != nil {
+		s.p.send(signal.Message{Type: signal.TypeError, ID: id, Code: signal.CodeNegotiation, Message: "cannot apply the answer: " + err.Error()})
+		s.rollback()
+		return nil
+	}
+	for f, sender := range s.have {
+		if id := audioLevelID(sender.GetParameters().HeaderExtensions); id != 0 {
+			f.setOutExt(id)
+		}
+	}
+	return nil
+}
+
+// giveUp reports a local failure to build an offer. It is not the client's
+// fault, so the client stays; the next change tries again.
+func (s *subscriber) giveUp(id string, err error) error {
+	s.p.log.Warn("cannot offer the subscribe connection", "offer", id, "err", err)
+	return nil
+}
+
+// rollback returns the connection to the stable state after an offer that
+// got no usable answer.
+func (s *subscriber) rollback() {
+	if err := s.pc.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback}); err != nil {
+		s.p.log.Debug("rolling back the subscribe offer", "err", err)
+	}
+}
+
+// drainRTCP reads a sender's incoming RTCP until the sender stops: pion's
+// interceptors (NACK responder, reports, stats) only see RTCP that is read.
+func drainRTCP(sender *webrtc.RTPSender) {
+	buf := make([]byte, receiveMTU)
+	for {
+		if _, _, err := sender.Read(buf); err != nil {
+			return
+		}
+	}
+}

@@ -1,0 +1,94 @@
+package server
+
+import (
+	"bytes"
+	"log/slog"
+
+	"github.com/pion/ice/v4"
+	"github.com/pion/interceptor"
+	"github.com/pion/logging"
+	"github.com/pion/sdp/v3"
+	"github.com/pion/webrtc/v4"
+)
+
+// opusCodec is the one codec the server negotiates: the forwarder copies
+// packets and never transcodes, so both sides must speak the same thing.
+var opusCodec = webrtc.RTPCodecCapability{
+	MimeType:    webrtc.MimeTypeOpus,
+	ClockRate:   48000,
+	Channels:    2,
+	SDPFmtpLine: "minptime=10;useinbandfec=1",
+}
+
+// opusPayloadType matches what confab clients offer, so payload types are
+// the same on both legs in the common case.
+const opusPayloadType = 111
+
+// newAPI builds the pion API every PeerConnection of the server comes from:
+// Opus only, the RFC 6464 audio-level extension, pion's default
+// interceptors (NACK generator and responder, RTCP sender and receiver
+// reports, the stats interceptor, TWCC feedback) and ICE settings for
+// host-only, non-trickle candidates.
+func newAPI(cfg ICEConfig, log *slog.Logger) (*webrtc.API, error) {
+	me := &webrtc.MediaEngine{}
+	if err := me.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: opusCodec, PayloadType: opusPayloadType}, webrtc.RTPCodecTypeAudio); err != nil {
+		return nil, err
+	}
+	// Registered first so it gets the same id the client offers (1) and
+	// the forwarder rarely has to rewrite it.
+	if err := me.RegisterHeaderExtension(webrtc.RTPHeaderExtensionCapability{URI: sdp.AudioLevelURI}, webrtc.RTPCodecTypeAudio); err != nil {
+		return nil, err
+	}
+	ir := &interceptor.Registry{}
+	// The default set already contains the stats interceptor
+	// (ConfigureStatsInterceptor); registering it twice would count every
+	// packet twice.
+	if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
+		return nil, err
+	}
+	se := webrtc.SettingEngine{}
+	se.SetIncludeLoopbackCandidate(!cfg.NoLoopback)
+	types := []webrtc.NetworkType{webrtc.NetworkTypeUDP4}
+	if cfg.UDP6 {
+		types = append(types, webrtc.NetworkTypeUDP6)
+	}
+	se.SetNetworkTypes(types)
+	// mDNS would hide host addresses behind .local names a terminal
+	// client cannot resolve, and costs a multicast socket per connection.
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	if cfg.PortMin != 0 || cfg.PortMax != 0 {
+		if err := se.SetEphemeralUDPPortRange(cfg.PortMin, cfg.PortMax); err != nil {
+			return nil, err
+		}
+	}
+	if len(cfg.PublicIPs) > 0 {
+		se.SetNAT1To1IPs(cfg.PublicIPs, webrtc.ICECandidateTypeHost)
+	}
+	se.LoggerFactory = &logging.DefaultLoggerFactory{
+		Writer:          slogWriter{log},
+		DefaultLogLevel: logging.LogLevelWarn,
+		ScopeLevels:     map[string]logging.LogLevel{},
+	}
+	return webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(se)), nil
+}
+
+// audioLevelID returns the id negotiated for the audio-level extension
+// among exts, or 0 when it was not negotiated.
+func audioLevelID(exts []webrtc.RTPHeaderExtensionParameter) uint8 {
+	for _, h := range exts {
+		if h.URI == sdp.AudioLevelURI && h.ID > 0 && h.ID < 256 {
+			return uint8(h.ID)
+		}
+	}
+	return 0
+}
+
+// slogWriter turns pion's log lines into structured records of the
+// server's logger.
+type slogWriter struct{ log *slog.Logger }
+
+// Write logs one line of pion output at warning level.
+func (w slogWriter) Write(p []byte) (int, error) {
+	w.log.Warn("pion", "msg", string(bytes.TrimSpace(p)))
+	return len(p), nil
+}
