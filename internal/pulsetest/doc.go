@@ -37,6 +37,9 @@
 //     and loaded later with LoadNullSink) is suspended, gets a permanent
 //     parec --latency-msec=5 reader on its monitor, and is resumed, which
 //     keeps it running with a 5 ms latency from the start.
+//   - Players (Play) keep 50 ms buffered, not 10 ms: on the shared 2-core
+//     VMs a 10 ms pacat underran dozens of times in 3 s, each underrun a
+//     hole of silence in the injected audio.
 //   - autospawn = no in a private client.conf: a client that cannot reach
 //     the test server must fail, not silently start a desktop-style server.
 //   - Every process (pulseaudio, warm-up readers, players, recorders) is

@@ -2,7 +2,7 @@ package pulsetest
 
 import "fmt"
 
-// Names of the devices every server has.
+// Names of the devices every server has, and the rate they all run at.
 const (
 	// SpeakerSink is the default sink, stereo like a real speaker: the app
 	// plays here and tests record SpeakerSink+".monitor".
