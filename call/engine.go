@@ -153,6 +153,7 @@ type session struct {
 	workErr chan error
 
 	lastRecv time.Time
+	leaving  bool // set once the user leaves: no more renegotiation
 }
 
 func (s *session) setState(st ConnState) {
@@ -379,6 +380,9 @@ func (s *session) onSubscribeOffer(m signal.Message) {
 		s.e.log.Warn("offer for an unknown connection", "pc", m.PC)
 		return
 	}
+	if s.leaving {
+		return
+	}
 	if s.sub == nil {
 		sub, err := newSubscriber(s.api, trackHooks{
 			mixer:   s.e.mixer,
@@ -427,6 +431,7 @@ func (s *session) sayGoodbye() {
 	if s.conn == nil || s.state != StateConnected {
 		return
 	}
+	s.leaving = true
 	acked := make(chan struct{})
 	if err := s.request(signal.Message{Type: signal.TypeLeave}, func(signal.Message) { close(acked) }); err != nil {
 		return
@@ -459,9 +464,6 @@ func (s *session) teardown() {
 		_ = s.sub.close()
 	}
 	s.workers.Wait()
-	if s.enc != nil {
-		s.enc.Close()
-	}
 	if s.conn != nil {
 		s.conn.close()
 		for range s.conn.in {

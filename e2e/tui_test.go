@@ -81,7 +81,10 @@ func TestDemoInTmux(t *testing.T) {
 		return b.String()
 	}
 	first := rows(screen)
-	x.waitScreen("a volume bar change", 10*time.Second, func(s string) bool { return rows(s) != first && rows(s) != "" })
+	moved := x.waitScreen("a volume bar that moved", 10*time.Second, func(s string) bool {
+		return rows(s) != first && strings.Contains(rows(s), "█")
+	})
+	t.Logf("meters:\n%s", rows(moved))
 
 	// m mutes the microphone: the own row says so.
 	selfRow := regexp.MustCompile(`(?m)^.*Tester.*$`)
@@ -95,8 +98,9 @@ func TestDemoInTmux(t *testing.T) {
 
 	// q leaves: the process exits 0 and the terminal is restored.
 	x.run("send-keys", "-t", "demo", "q")
-	final := x.waitScreen("the shell again with the exit status", 15*time.Second, func(s string) bool { return strings.Contains(s, "EXIT=") })
-	if !strings.Contains(final, "EXIT=0") {
+	exitLine := regexp.MustCompile(`(?m)^EXIT=\d+`)
+	final := x.waitScreen("the shell again with the exit status", 15*time.Second, func(s string) bool { return exitLine.MatchString(s) })
+	if exitLine.FindString(final) != "EXIT=0" {
 		t.Fatalf("confab demo exited non-zero:\n%s", final)
 	}
 	if alt := strings.TrimSpace(x.run("display-message", "-p", "-t", "demo", "#{alternate_on}")); alt != "0" {
