@@ -84,6 +84,11 @@ type speechGen struct {
 	t         int // samples generated, for the vibrato
 	res       [3]resonator
 	noiseHP   float64 // previous noise sample, for a first difference
+
+	// Control-rate state, updated every coefEvery samples.
+	pitchTarget float64
+	pitchK      float64 // per-sample glide coefficient toward pitchTarget
+	formantK    float64 // per-update glide coefficient of the formants
 }
 
 func newSpeechGen(seed int64, voice Voice) *speechGen {
@@ -97,7 +102,11 @@ func newSpeechGen(seed int64, voice Voice) *speechGen {
 		rng:   rand.New(rand.NewPCG(uint64(seed), 0x636f6e666162)), // "confab"
 		voice: voice,
 		f0:    voice.Pitch,
+		// Per-sample and per-update smoothing factors of one-pole glides.
+		pitchK:   1 - math.Exp(-1/(pitchGlide*SampleRate)),
+		formantK: 1 - math.Exp(-coefEvery/(formantGlide*SampleRate)),
 	}
+	g.pitchTarget = g.f0
 	g.target = g.pickVowel()
 	g.formants = g.target
 	g.startPhase(true)
@@ -183,9 +192,11 @@ func (g *speechGen) next() float64 {
 		gate := math.Min(1, math.Min(float64(g.phasePos), float64(g.phaseLen-g.phasePos))/(speechGate*SampleRate))
 		env *= gate
 
-		pitch := g.voice.Pitch * (declinationStart + (declinationEnd-declinationStart)*progress) * g.accent *
-			(1 + vibratoSize*math.Sin(2*math.Pi*vibratoHz*float64(g.t)/SampleRate))
-		g.f0 += (pitch - g.f0) * (1 - math.Exp(-1/(pitchGlide*SampleRate)))
+		if g.t%coefEvery == 0 {
+			g.pitchTarget = g.voice.Pitch * (declinationStart + (declinationEnd-declinationStart)*progress) * g.accent *
+				(1 + vibratoSize*math.Sin(2*math.Pi*vibratoHz*float64(g.t)/SampleRate))
+		}
+		g.f0 += (g.pitchTarget - g.f0) * g.pitchK
 		voiced = env * g.glottal()
 
 		white := 2*g.rng.Float64() - 1
@@ -199,10 +210,9 @@ func (g *speechGen) next() float64 {
 		g.syllPos++
 	}
 	if g.t%coefEvery == 0 {
-		k := 1 - math.Exp(-coefEvery/(formantGlide*SampleRate))
 		bw := [3]float64{formantBandwidth1, formantBandwidth2, formantBandwidth3}
 		for i := range g.formants {
-			g.formants[i] += (g.target[i] - g.formants[i]) * k
+			g.formants[i] += (g.target[i] - g.formants[i]) * g.formantK
 			g.res[i].tune(g.formants[i], bw[i]*g.voice.Formants)
 		}
 	}
