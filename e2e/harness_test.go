@@ -25,7 +25,11 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	confabBin = filepath.Join(dir, "confab")
-	build := exec.Command("go", "build", "-o", confabBin, "..")
+	args := []string{"build", "-o", confabBin}
+	if raceBuild {
+		args = append(args, "-race")
+	}
+	build := exec.Command("go", append(args, "..")...)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building confab:", err)
@@ -56,7 +60,7 @@ func (e *env) path(name string) string { return filepath.Join(e.dir, name) }
 func (e *env) command(role string, args ...string) *exec.Cmd {
 	full := append([]string{args[0], "--config", e.config, "--log-file", e.path(role + ".log"), "--log-level", "debug"}, args[1:]...)
 	cmd := exec.Command(confabBin, full...)
-	cmd.Env = append(append(os.Environ(), "NO_COLOR=1"), e.extra...)
+	cmd.Env = append(append(os.Environ(), "NO_COLOR=1", "GORACE=halt_on_error=1"), e.extra...)
 	return cmd
 }
 
