@@ -109,8 +109,8 @@ func idFromName(name string) string {
 	return b.String() + "-" + hex.EncodeToString(suffix)
 }
 
-// devices is what the client opened; close releases it.
-type devices struct {
+// openedDevices is what the client opened; close releases it.
+type openedDevices struct {
 	actx     *audio.Context
 	capture  *audio.Capture
 	playback *audio.Playback
@@ -121,8 +121,8 @@ type devices struct {
 // openDevices opens the microphone (or the --send file) and the speaker.
 // A missing device is not fatal: the call goes on receive-only or silent,
 // and a MediaDevice event says why.
-func openDevices(o *clientOptions, log *slog.Logger) (*devices, error) {
-	d := &devices{}
+func openDevices(o *clientOptions, log *slog.Logger) (*openedDevices, error) {
+	d := &openedDevices{}
 	if o.send != "" {
 		src, err := audio.NewWAVSource(o.send)
 		if err != nil {
@@ -182,7 +182,7 @@ func openDevices(o *clientOptions, log *slog.Logger) (*devices, error) {
 	return d, nil
 }
 
-func (d *devices) close() {
+func (d *openedDevices) close() {
 	if d.source != nil && d.source != audio.Source(d.capture) {
 		d.source.Close()
 	}
