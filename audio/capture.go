@@ -24,6 +24,7 @@ const (
 // periods. The device callback only copies into a preallocated Ring and
 // bumps a counter; ReadFrame takes 20 ms frames out. *Capture is a Source.
 type Capture struct {
+	actx      *Context
 	dev       *malgo.Device
 	name      string
 	ring      *Ring
@@ -43,7 +44,7 @@ func OpenCapture(ctx *Context, deviceID string) (*Capture, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.dev, c.name = dev, name
+	c.actx, c.dev, c.name = ctx, dev, name
 	return c, nil
 }
 
@@ -133,7 +134,7 @@ func (c *Capture) Close() error {
 	c.closeOnce.Do(func() {
 		close(c.done)
 		if c.dev != nil {
-			c.closeErr = closeDevice(c.dev)
+			c.closeErr = closeDevice(c.actx, c.dev)
 		}
 	})
 	return c.closeErr

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -65,9 +66,13 @@ type DeviceInfo struct {
 // Context is a connection to the system's audio backend (PulseAudio,
 // ALSA, ...), shared by the devices opened from it. Close it after them.
 type Context struct {
-	mu     sync.RWMutex // Close waits for Devices and Open* in progress
-	ctx    *malgo.AllocatedContext
-	closed bool
+	mu      sync.RWMutex // Close waits for Devices and Open* in progress
+	ctx     *malgo.AllocatedContext
+	closed  bool           // no more Devices or Open*
+	devices sync.WaitGroup // open devices: the context must outlive them
+
+	closeMu  sync.Mutex // serialises Close
+	released bool       // the backend is disconnected
 }
 
 // NewContext connects to the first audio backend of backends that works,
@@ -89,14 +94,32 @@ func NewContext(backends ...malgo.Backend) (*Context, error) {
 }
 
 // Close disconnects from the backend. Devices opened from the context
-// must be closed first. Close is idempotent.
+// should be closed first: Close waits up to 2 s for them and otherwise
+// returns ErrCloseTimeout and leaves the backend connected, because
+// tearing it down under a live device would crash; calling Close again
+// after closing the devices finishes the job. Close is idempotent.
 func (c *Context) Close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
+	c.closeMu.Lock()
+	defer c.closeMu.Unlock()
+	if c.released {
 		return nil
 	}
-	c.closed = true
+	c.mu.Lock()
+	c.closed = true // no device can be opened from here on
+	c.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		c.devices.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(closeTimeout)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		return fmt.Errorf("%w: devices still open", ErrCloseTimeout)
+	}
+	c.released = true
 	err := c.ctx.Uninit()
 	c.ctx.Free()
 	return err

@@ -62,16 +62,19 @@ func openDevice(actx *Context, kind DeviceKind, id string, data malgo.DataProc) 
 	if err != nil {
 		return nil, "", fmt.Errorf("audio: open %s device %q: %w", kind, name, err)
 	}
+	actx.devices.Add(1) // under the read lock: Close cannot be waiting yet
 	return dev, name, nil
 }
 
 // closeDevice stops the device before uninitialising it (Uninit hangs on a
 // vanished PulseAudio device otherwise) and gives up after closeTimeout,
-// abandoning the device to a goroutine rather than hanging the caller.
-func closeDevice(dev *malgo.Device) error {
+// abandoning the device to a goroutine rather than hanging the caller;
+// the context stays alive until that goroutine is done.
+func closeDevice(actx *Context, dev *malgo.Device) error {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		defer actx.devices.Done()
 		_ = dev.Stop() // an error only means it was not running
 		dev.Uninit()
 	}()

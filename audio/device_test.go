@@ -221,3 +221,36 @@ func TestDeviceIDString(t *testing.T) {
 		}
 	}
 }
+
+// TestContextOutlivesDevices closes a context while a device is open: it
+// must refuse rather than pull the backend from under the device, and
+// finish once the device is closed.
+func TestContextOutlivesDevices(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the close timeout")
+	}
+	actx, err := NewContext(BackendNull)
+	if err != nil {
+		t.Skip(err)
+	}
+	p, err := OpenPlayback(actx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Start()
+	if err := actx.Close(); !errors.Is(err, ErrCloseTimeout) {
+		t.Fatalf("Close with a device open = %v, want ErrCloseTimeout", err)
+	}
+	if _, err := OpenCapture(actx, ""); !errors.Is(err, ErrClosed) {
+		t.Fatalf("OpenCapture on a closing context = %v", err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := actx.Close(); err != nil {
+		t.Fatalf("Close after the device closed = %v", err)
+	}
+	if err := actx.Close(); err != nil {
+		t.Fatalf("third Close = %v", err)
+	}
+}

@@ -25,6 +25,7 @@ const (
 // drives playout. When the ring runs dry the callback plays silence and
 // counts the missing samples (Underruns).
 type Playback struct {
+	actx      *Context
 	dev       *malgo.Device
 	name      string
 	ring      *Ring
@@ -44,7 +45,7 @@ func OpenPlayback(ctx *Context, deviceID string) (*Playback, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.dev, p.name = dev, name
+	p.actx, p.dev, p.name = ctx, dev, name
 	return p, nil
 }
 
@@ -127,7 +128,7 @@ func (p *Playback) Close() error {
 	p.closeOnce.Do(func() {
 		p.closed.Store(true)
 		if p.dev != nil {
-			p.closeErr = closeDevice(p.dev)
+			p.closeErr = closeDevice(p.actx, p.dev)
 		}
 	})
 	return p.closeErr

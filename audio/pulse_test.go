@@ -214,8 +214,12 @@ func TestPulseReceivePath(t *testing.T) {
 		t.Fatalf("only %d ms of the 2 s tone came out (stats %+v, underruns %d)", len(body)*1000/SampleRate, st.Stats(), p.Underruns())
 	}
 	mid := body[len(body)/2-SampleRate/2 : len(body)/2+SampleRate/2]
-	if f := tone.FractionDominant(mid, SampleRate, 50*time.Millisecond, 700, 10, 0.8*want); f < 0.95 {
+	// 18 of 20 windows: a shared 2-core machine may glitch the sound
+	// server once; broken pacing or decoding fails every window.
+	if f := tone.FractionDominant(mid, SampleRate, 50*time.Millisecond, 700, 10, 0.8*want); f < 0.9 {
 		t.Errorf("%.0f%% of the played windows are the tone (stats %+v)", 100*f, st.Stats())
+	} else {
+		t.Logf("%.0f%% of the played windows are the tone", 100*f)
 	}
 	t.Logf("stats %+v, speaker underruns %d", st.Stats(), p.Underruns())
 }

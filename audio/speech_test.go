@@ -148,9 +148,9 @@ func TestSpeechVoicesDifferInPitch(t *testing.T) {
 				voiced = append(voiced, w)
 			}
 		}
-		// 60 windows spread over the 20 s are plenty and keep -race fast.
+		// 30 windows spread over the 20 s are plenty and keep -race fast.
 		var f0s []float64
-		for i := 0; i < len(voiced); i += max(len(voiced)/60, 1) {
+		for i := 0; i < len(voiced); i += max(len(voiced)/30, 1) {
 			if f := pitch(voiced[i]); f > 0 {
 				f0s = append(f0s, f)
 			}
