@@ -15,10 +15,10 @@ const (
 	DefaultListen = "127.0.0.1:7880"
 	// DefaultPingInterval is how long a connection may be silent before the
 	// server pings it.
-	DefaultPingInterval = 10 * time.Second
+	DefaultPingInterval = signal.DefaultPingInterval
 	// DefaultPeerTimeout is how long a connection may be silent before the
 	// server declares it dead (three missed pings).
-	DefaultPeerTimeout = 30 * time.Second
+	DefaultPeerTimeout = signal.DefaultPeerTimeout
 	// DefaultNegotiationTimeout bounds ICE gathering and the wait for a
 	// client's answer to a subscribe offer.
 	DefaultNegotiationTimeout = 10 * time.Second

@@ -52,13 +52,13 @@ func (c *conn) handleJoin(m signal.Message) {
 	for {
 		r := c.srv.room(m.Room)
 		p.room = r
-		replaced, e := r.join(p, m.ID)
-		if e == errRoomClosed {
+		replaced, e, gone := r.join(p, m.ID)
+		if gone {
 			continue // it emptied between lookup and join: look again
 		}
 		if replaced != nil {
 			replaced.log.Info("replaced by a new session of the same user")
-			replaced.conn.fail(signal.ReasonBanned, 4000, "replaced by a new session")
+			replaced.conn.fail(signal.ReasonBanned, signal.CloseReplaced, "replaced by a new session")
 		}
 		if e != nil {
 			p.close()
@@ -69,7 +69,7 @@ func (c *conn) handleJoin(m signal.Message) {
 	}
 	c.errs = 0
 	c.p = p
-	p.log.Info("joined", "role", p.role, "name", p.userName)
+	p.log.Info("joined", "role", p.role, "name", p.userName, "platform", clip(m.Platform))
 }
 
 // checkJoin validates a join request at now and returns the error for its

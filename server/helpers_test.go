@@ -77,7 +77,7 @@ func startServer(t *testing.T, cfg Config) (*Server, string) {
 func clientAPI(t *testing.T, extFirst bool) *webrtc.API {
 	t.Helper()
 	me := &webrtc.MediaEngine{}
-	if err := me.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: opusCodec, PayloadType: opusPayloadType}, webrtc.RTPCodecTypeAudio); err != nil {
+	if err := me.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: opusCapability(), PayloadType: opusPayloadType}, webrtc.RTPCodecTypeAudio); err != nil {
 		t.Fatal(err)
 	}
 	if extFirst {
@@ -108,6 +108,15 @@ type clientOpts struct {
 	answerDelay time.Duration
 	// noPong makes the client ignore the server's pings.
 	noPong bool
+	// rejectOffers makes the client reply error to its first
+	// rejectOffers subscribe offers, as a client that cannot apply them.
+	rejectOffers int
+	// neverAnswer makes the client ignore subscribe offers.
+	neverAnswer bool
+	// onPacket, if set, sees every received packet, on the track's
+	// goroutine, with the stream id (the publisher) it came on and the
+	// audio-level id negotiated for it.
+	onPacket func(from string, levelID uint8, p *rtp.Packet)
 }
 
 // client is a confab client for tests: a real websocket and real pion
@@ -241,7 +250,9 @@ func (c *client) readLoop() {
 	}
 }
 
-// onOffer answers a subscribe offer, now or after answerDelay.
+// onOffer answers a subscribe offer, now or after answerDelay. After a
+// leave the server has closed the subscribe connection (DTLS close), so an
+// offer still in flight fails with ErrConnectionClosed: that is expected.
 func (c *client) onOffer(m signal.Message) {
 	c.mu.Lock()
 	if c.unanswered != "" {
@@ -249,15 +260,34 @@ func (c *client) onOffer(m signal.Message) {
 	}
 	c.unanswered = m.ID
 	c.offers++
+	reject := c.offers <= c.opts.rejectOffers
+	if reject {
+		c.unanswered = ""
+	}
 	c.mu.Unlock()
+	select {
+	case c.notes <- m: // tests may wait for offers too
+	default:
+	}
+	if c.opts.neverAnswer {
+		return
+	}
+	if reject {
+		c.send(signal.Message{Type: signal.TypeError, ID: m.ID, Code: signal.CodeNegotiation, Message: "test client rejects the offer"})
+		return
+	}
 	answer := func() {
 		if err := c.sub.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: m.SDP}); err != nil {
-			c.t.Errorf("applying subscribe offer: %v", err)
+			if !c.closed.Load() && !errors.Is(err, webrtc.ErrConnectionClosed) {
+				c.t.Errorf("applying subscribe offer: %v", err)
+			}
 			return
 		}
 		sdp, err := completeLocal(c.sub, c.sub.CreateAnswer)
 		if err != nil {
-			c.t.Errorf("answering subscribe offer: %v", err)
+			if !c.closed.Load() && !errors.Is(err, webrtc.ErrConnectionClosed) {
+				c.t.Errorf("answering subscribe offer: %v", err)
+			}
 			return
 		}
 		c.mu.Lock()
@@ -331,6 +361,9 @@ func (c *client) onTrack(tr *webrtc.TrackRemote, recv *webrtc.RTPReceiver) {
 		}
 		if !strings.HasPrefix(string(pkt.Payload), string(opusTOC)) {
 			st.payloadOK.Store(false)
+		}
+		if c.opts.onPacket != nil {
+			c.opts.onPacket(tr.StreamID(), st.extID, &pkt)
 		}
 	}
 }
@@ -418,25 +451,35 @@ func (c *client) waitNote(typ string) signal.Message {
 // fullband mono frame, so the payload looks like Opus to anyone checking.
 var opusTOC = []byte{0xfc}
 
-// publisher sends a synthetic Opus stream with the audio-level extension.
+// publisher sends an Opus stream with the audio-level extension.
 type publisher struct {
 	track  *webrtc.TrackLocalStaticRTP
 	sender *webrtc.RTPSender
 	extID  uint8
 	level  atomic.Uint32 // the extension byte sent (V bit | -dBov)
 	sent   atomic.Int64
+	// next, if set, makes each packet's payload and level; otherwise the
+	// payload is synthetic and the level is the one in level.
+	next func() (payload []byte, level byte)
 }
 
 // publish opens the publish connection with one Opus track and starts
-// sending a packet every 20 ms until the client closes.
+// sending a synthetic packet with the given level every 20 ms until the
+// client closes.
 func (c *client) publish(userID, trackID string, level byte) *publisher {
+	c.t.Helper()
+	return c.publishWith(userID, trackID, level, nil)
+}
+
+// publishWith is publish with payloads and levels made by next.
+func (c *client) publishWith(userID, trackID string, level byte, next func() ([]byte, byte)) *publisher {
 	c.t.Helper()
 	pc, err := c.api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		c.t.Fatal(err)
 	}
 	c.pub = pc
-	tr, err := webrtc.NewTrackLocalStaticRTP(opusCodec, trackID, userID)
+	tr, err := webrtc.NewTrackLocalStaticRTP(opusCapability(), trackID, userID)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -455,7 +498,7 @@ func (c *client) publish(userID, trackID string, level byte) *publisher {
 	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: r.SDP}); err != nil {
 		c.t.Fatal(err)
 	}
-	p := &publisher{track: tr, sender: sender, extID: audioLevelID(sender.GetParameters().HeaderExtensions)}
+	p := &publisher{track: tr, sender: sender, extID: audioLevelID(sender.GetParameters().HeaderExtensions), next: next}
 	if p.extID == 0 {
 		c.t.Fatal("the audio-level extension was not negotiated on the publish connection")
 	}
@@ -487,9 +530,13 @@ func (p *publisher) run(stop <-chan struct{}) {
 		pkt.SequenceNumber++ // wraps past 65535 after 35 packets
 		pkt.Timestamp += 960
 		pkt.Payload = payload
+		level := byte(p.level.Load())
+		if p.next != nil {
+			pkt.Payload, level = p.next()
+		}
 		pkt.Header.Extensions = pkt.Header.Extensions[:0]
 		pkt.Header.Extension = false
-		_ = pkt.Header.SetExtension(p.extID, []byte{byte(p.level.Load())})
+		_ = pkt.Header.SetExtension(p.extID, []byte{level})
 		_ = p.track.WriteRTP(&pkt) // fails only for a closed connection
 		p.sent.Add(1)
 	}
@@ -520,4 +567,76 @@ func (c *client) flowing(userID string, n int64) {
 	c.t.Helper()
 	start := c.packetsFrom(userID)
 	eventually(c.t, "packets from "+userID, func() bool { return c.packetsFrom(userID) >= start+n })
+}
+
+// roundTrip sends a raw frame and returns the server's error reply: the
+// reply to id, or with id "" the next error notification.
+func (c *client) roundTrip(typ int, frame []byte, id string) signal.Message {
+	c.t.Helper()
+	ch := make(chan signal.Message, 1)
+	if id != "" {
+		c.mu.Lock()
+		c.pending[id] = ch
+		c.mu.Unlock()
+	}
+	c.sendRaw(typ, frame)
+	deadline := time.After(waitLong)
+	for {
+		select {
+		case r := <-ch:
+			return r
+		case m := <-c.notes:
+			if id == "" && m.Type == signal.TypeError {
+				return m
+			}
+		case <-c.readDone:
+			// The reply may have been read just before the close.
+			select {
+			case r := <-ch:
+				return r
+			case m := <-c.notes:
+				if m.Type == signal.TypeError {
+					return m
+				}
+			default:
+			}
+			c.t.Fatalf("connection closed without a reply: %v", c.readErr)
+		case <-deadline:
+			c.t.Fatal("no reply")
+		}
+	}
+}
+
+// closeCode waits until the server closes c's websocket and returns the
+// close code it sent (websocket.CloseAbnormalClosure if none).
+func (c *client) closeCode() int {
+	c.t.Helper()
+	select {
+	case <-c.readDone:
+	case <-time.After(waitLong):
+		c.t.Fatal("the server did not close the connection")
+	}
+	var ce *websocket.CloseError
+	if errors.As(c.readErr, &ce) {
+		return ce.Code
+	}
+	return websocket.CloseAbnormalClosure
+}
+
+// alive checks that the connection still answers a ping.
+func (c *client) alive() {
+	c.t.Helper()
+	if r := c.request(signal.Message{Type: signal.TypePing}); r.Type != signal.TypePong {
+		c.t.Fatalf("ping: got %s %d %s", r.Type, r.Code, r.Message)
+	}
+}
+
+// mustJSON encodes m for a raw frame.
+func mustJSON(t *testing.T, m signal.Message) []byte {
+	t.Helper()
+	b, err := signal.Encode(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -20,19 +20,16 @@ type room struct {
 	closed  bool           // emptied and removed from the server
 }
 
-// errRoomClosed tells a joiner that the room it found emptied meanwhile and
-// that it should look the room up again.
-var errRoomClosed = signal.Errorf(signal.CodeInternal, "room closed")
-
 // join adds p, answering its join request reqID with joined, telling the
 // others and attaching every published track to p's subscribe connection.
 // A member with the same userId is replaced: it is removed with reason 5
-// and returned so the caller can disconnect it.
-func (r *room) join(p *participant, reqID string) (replaced *participant, err *signal.Error) {
+// and returned so the caller can disconnect it. gone reports that the room
+// emptied and closed before p got in; the caller then looks it up again.
+func (r *room) join(p *participant, reqID string) (replaced *participant, err *signal.Error, gone bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
-		return nil, errRoomClosed
+		return nil, nil, true
 	}
 	if i := r.index(p.userID); i >= 0 {
 		replaced = r.members[i]
@@ -42,7 +39,7 @@ func (r *room) join(p *participant, reqID string) (replaced *participant, err *s
 		replaced.send(signal.Message{Type: signal.TypePeerLeave, UserID: replaced.userID, Reason: signal.ReasonBanned})
 	}
 	if len(r.members) >= r.srv.cfg.MaxRoomParticipants {
-		return replaced, signal.Errorf(signal.CodeRoomFull, "room %s is full (%d participants)", r.name, len(r.members))
+		return replaced, signal.Errorf(signal.CodeRoomFull, "room %s is full (%d participants)", r.name, len(r.members)), false
 	}
 	joined := signal.Message{Type: signal.TypeJoined, ID: reqID, SessionID: p.sessionID, Room: r.name, UserID: p.userID, UserName: p.userName, Role: p.role, Peers: []signal.Peer{}}
 	for _, q := range r.members {
@@ -60,7 +57,7 @@ func (r *room) join(p *participant, reqID string) (replaced *participant, err *s
 	}
 	r.members = append(r.members, p)
 	p.sub.kick()
-	return replaced, nil
+	return replaced, nil, false
 }
 
 // leave removes p with reason, telling the others; it reports whether p

@@ -2,6 +2,7 @@ package server
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/confab-rtc/confab/signal"
@@ -17,9 +18,11 @@ type RoomInfo struct {
 
 // ParticipantInfo is a snapshot of one participant and its media counters.
 type ParticipantInfo struct {
-	UserID    string
-	UserName  string
-	Role      int
+	// UserID, UserName and Role are as the participant joined.
+	UserID   string
+	UserName string
+	Role     int
+	// SessionID is the id its joined reply carried.
 	SessionID string
 	// Streams are the tracks it publishes.
 	Streams []signal.Stream
@@ -27,7 +30,9 @@ type ParticipantInfo struct {
 	// connection and forwarded to the room.
 	PacketsReceived uint64
 	// PacketsForwarded counts RTP packets of other participants' tracks
-	// the server wrote towards its subscribe connection.
+	// the server wrote towards its subscribe connection, from the moment
+	// each track was attached (a few packets may precede the subscribe
+	// negotiation and go nowhere).
 	PacketsForwarded uint64
 	// AudioLevel is the latest RFC 6464 level of its audio, in -dBov
 	// (0 loudest, 127 silence), or NoLevel if none arrived yet.
@@ -46,15 +51,7 @@ func (s *Server) Rooms() []RoomInfo {
 		rooms = append(rooms, r)
 	}
 	s.mu.Unlock()
-	slices.SortFunc(rooms, func(a, b *room) int {
-		switch {
-		case a.name < b.name:
-			return -1
-		case a.name > b.name:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(rooms, func(a, b *room) int { return strings.Compare(a.name, b.name) })
 	out := make([]RoomInfo, 0, len(rooms))
 	for _, r := range rooms {
 		if info, ok := r.snapshot(); ok {

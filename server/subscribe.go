@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -110,13 +111,17 @@ func (s *subscriber) run() {
 		if !s.reconcile() {
 			continue
 		}
-		if err := s.negotiate(ctx); err != nil {
+		if id, err := s.negotiate(ctx); err != nil {
 			if ctx.Err() != nil {
 				return
 			}
-			s.p.log.Warn("subscribe negotiation failed; dropping the client", "err", err)
-			s.p.send(signal.Message{Type: signal.TypeError, Code: signal.CodeNegotiation, Message: err.Error()})
-			s.p.conn.fail(signal.ReasonNetworkCheck, websocket.ClosePolicyViolation, "negotiation timed out")
+			s.p.log.Warn("subscribe negotiation failed; dropping the client", "offer", id, "err", err)
+			s.p.send(signal.Message{Type: signal.TypeError, ID: id, Code: signal.CodeNegotiation, Message: err.Error()})
+			reason, text := signal.ReasonSFUFault, "subscribe offer failed"
+			if errors.Is(err, ErrNegotiationTimeout) {
+				reason, text = signal.ReasonNetworkCheck, "no answer to the subscribe offer"
+			}
+			s.p.conn.fail(reason, websocket.ClosePolicyViolation, text)
 			return
 		}
 	}
@@ -162,30 +167,38 @@ func (s *subscriber) reconcile() bool {
 	return changed
 }
 
-// negotiate runs one offer/answer round. It returns an error only when the
-// client failed to answer in time; a client that rejects the offer, or an
-// answer that does not apply, is reported to the client and the offer is
-// rolled back so the next change can be offered afresh.
-func (s *subscriber) negotiate(ctx context.Context) error {
+// negotiate runs one offer/answer round for the offer it returns the id
+// of. It returns an error when the round failed in a way that ends the
+// subscribe connection: no answer in time, or the client rejected the
+// offer or sent an answer that does not apply (pion cannot roll back a
+// local offer, so the connection would be stuck in have-local-offer). A
+// failure to build the offer leaves the connection stable and is only
+// logged; the next change tries again.
+func (s *subscriber) negotiate(ctx context.Context) (string, error) {
 	timeout := s.p.srv.cfg.NegotiationTimeout
 	s.seq++
 	id := "sub-" + strconv.Itoa(s.seq)
 	offer, err := s.pc.CreateOffer(nil)
 	if err != nil {
-		return s.giveUp(id, fmt.Errorf("creating the offer: %w", err))
+		s.p.log.Warn("cannot create the subscribe offer", "offer", id, "err", err)
+		return id, nil
 	}
 	gathered := webrtc.GatheringCompletePromise(s.pc)
 	if err := s.pc.SetLocalDescription(offer); err != nil {
-		return s.giveUp(id, fmt.Errorf("applying the offer: %w", err))
+		s.p.log.Warn("cannot apply the subscribe offer", "offer", id, "err", err)
+		return id, nil
 	}
+	// The ids in this offer are the ones the answer must use: switch the
+	// shared tracks to them now, so no packet leaves with a stale id.
+	s.useOfferedExtIDs()
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {
 	case <-gathered:
 	case <-ctx.Done():
-		return ctx.Err()
+		return id, ctx.Err()
 	case <-timer.C:
-		return fmt.Errorf("%w: ICE gathering took over %s", ErrNegotiationTimeout, timeout)
+		return id, fmt.Errorf("%w: ICE gathering took over %s", ErrNegotiationTimeout, timeout)
 	}
 	s.mu.Lock()
 	s.outstanding = id
@@ -196,40 +209,28 @@ func (s *subscriber) negotiate(ctx context.Context) error {
 	select {
 	case reply = <-s.answers:
 	case <-ctx.Done():
-		return ctx.Err()
+		return id, ctx.Err()
 	case <-timer.C:
-		return fmt.Errorf("%w: no answer to subscribe offer %s within %s", ErrNegotiationTimeout, id, timeout)
+		return id, fmt.Errorf("%w: no answer to subscribe offer %s within %s", ErrNegotiationTimeout, id, timeout)
 	}
 	if reply.Type == signal.TypeError {
-		s.p.log.Warn("the client rejected a subscribe offer", "offer", id, "code", reply.Code, "message", reply.Message)
-		s.rollback()
-		return nil
+		return id, fmt.Errorf("%w: the client replied %d %s", ErrOfferRejected, reply.Code, clip(reply.Message))
 	}
 	if err := s.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: reply.SDP}); err != nil {
-		s.p.send(signal.Message{Type: signal.TypeError, ID: id, Code: signal.CodeNegotiation, Message: "cannot apply the answer: " + err.Error()})
-		s.rollback()
-		return nil
+		return id, fmt.Errorf("%w: cannot apply the answer: %v", ErrOfferRejected, err)
 	}
+	s.useOfferedExtIDs()
+	return id, nil
+}
+
+// useOfferedExtIDs tells every attached track the audio-level id of this
+// subscribe connection. Every subscribe connection is offered from the
+// same MediaEngine, so the id is the same for all subscribers of a track.
+func (s *subscriber) useOfferedExtIDs() {
 	for f, sender := range s.have {
 		if id := audioLevelID(sender.GetParameters().HeaderExtensions); id != 0 {
 			f.setOutExt(id)
 		}
-	}
-	return nil
-}
-
-// giveUp reports a local failure to build an offer. It is not the client's
-// fault, so the client stays; the next change tries again.
-func (s *subscriber) giveUp(id string, err error) error {
-	s.p.log.Warn("cannot offer the subscribe connection", "offer", id, "err", err)
-	return nil
-}
-
-// rollback returns the connection to the stable state after an offer that
-// got no usable answer.
-func (s *subscriber) rollback() {
-	if err := s.pc.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback}); err != nil {
-		s.p.log.Debug("rolling back the subscribe offer", "err", err)
 	}
 }
 

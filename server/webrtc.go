@@ -11,13 +11,16 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
-// opusCodec is the one codec the server negotiates: the forwarder copies
-// packets and never transcodes, so both sides must speak the same thing.
-var opusCodec = webrtc.RTPCodecCapability{
-	MimeType:    webrtc.MimeTypeOpus,
-	ClockRate:   48000,
-	Channels:    2,
-	SDPFmtpLine: "minptime=10;useinbandfec=1",
+// opusCapability is the one codec the server negotiates: the forwarder
+// copies packets and never transcodes, so both sides must speak the same
+// thing.
+func opusCapability() webrtc.RTPCodecCapability {
+	return webrtc.RTPCodecCapability{
+		MimeType:    webrtc.MimeTypeOpus,
+		ClockRate:   48000,
+		Channels:    2,
+		SDPFmtpLine: "minptime=10;useinbandfec=1",
+	}
 }
 
 // opusPayloadType matches what confab clients offer, so payload types are
@@ -31,7 +34,7 @@ const opusPayloadType = 111
 // host-only, non-trickle candidates.
 func newAPI(cfg ICEConfig, log *slog.Logger) (*webrtc.API, error) {
 	me := &webrtc.MediaEngine{}
-	if err := me.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: opusCodec, PayloadType: opusPayloadType}, webrtc.RTPCodecTypeAudio); err != nil {
+	if err := me.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: opusCapability(), PayloadType: opusPayloadType}, webrtc.RTPCodecTypeAudio); err != nil {
 		return nil, err
 	}
 	// Registered first so it gets the same id the client offers (1) and
@@ -62,7 +65,14 @@ func newAPI(cfg ICEConfig, log *slog.Logger) (*webrtc.API, error) {
 		}
 	}
 	if len(cfg.PublicIPs) > 0 {
-		se.SetNAT1To1IPs(cfg.PublicIPs, webrtc.ICECandidateTypeHost)
+		// Replace the host candidates' addresses, as a 1:1 NAT does.
+		if err := se.SetICEAddressRewriteRules(webrtc.ICEAddressRewriteRule{
+			External:        cfg.PublicIPs,
+			AsCandidateType: webrtc.ICECandidateTypeHost,
+			Mode:            webrtc.ICEAddressRewriteReplace,
+		}); err != nil {
+			return nil, err
+		}
 	}
 	se.LoggerFactory = &logging.DefaultLoggerFactory{
 		Writer:          slogWriter{log},
