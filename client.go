@@ -157,7 +157,7 @@ func openDevices(o *clientOptions, log *slog.Logger) (*openedDevices, error) {
 		}
 		if err != nil {
 			log.Warn("no microphone", "device", o.mic, "err", err)
-			d.notices = append(d.notices, call.MediaDevice{Kind: "recording", DeviceID: o.mic, Problem: "cannot open the microphone: " + err.Error(), Code: signal.CodeCaptureDeviceNotFound})
+			d.notices = append(d.notices, call.MediaDevice{Kind: "recording", DeviceID: o.mic, Problem: deviceProblem("microphone", "--mic", o.mic, err), Code: signal.CodeCaptureDeviceNotFound})
 		} else {
 			d.capture, d.source = c, c
 			d.notices = append(d.notices, call.MediaDevice{Kind: "recording", DeviceID: o.mic, DeviceName: c.DeviceName()})
@@ -173,13 +173,22 @@ func openDevices(o *clientOptions, log *slog.Logger) (*openedDevices, error) {
 		}
 		if err != nil {
 			log.Warn("no speaker", "device", o.speaker, "err", err)
-			d.notices = append(d.notices, call.MediaDevice{Kind: "playback", DeviceID: o.speaker, Problem: "cannot open the speaker: " + err.Error(), Code: signal.CodeNoAudioOutput})
+			d.notices = append(d.notices, call.MediaDevice{Kind: "playback", DeviceID: o.speaker, Problem: deviceProblem("speaker", "--speaker", o.speaker, err), Code: signal.CodeNoAudioOutput})
 		} else {
 			d.playback = p
 			d.notices = append(d.notices, call.MediaDevice{Kind: "playback", DeviceID: o.speaker, DeviceName: p.DeviceName()})
 		}
 	}
 	return d, nil
+}
+
+// deviceProblem says why a device could not be opened and what to do.
+func deviceProblem(what, flag, id string, err error) string {
+	name := "the default " + what
+	if id != "" {
+		name = what + " " + id
+	}
+	return fmt.Sprintf("Could not open %s (%v). Check that PulseAudio or PipeWire runs, or choose one with %s (see 'confab devices').", name, err, flag)
 }
 
 func (d *openedDevices) close() {

@@ -401,7 +401,7 @@ func TestStreamLine(t *testing.T) {
 func TestNotices(t *testing.T) {
 	m, _, _ := newTestModel(80, 24, true)
 	m = send(t, m, call.MediaDevice{Kind: "recording", Problem: "no capture device found", Code: 90100019})
-	want := " ! No microphone: receive-only. no capture device found (code 90100019)"
+	want := " ! No microphone (code 90100019): receive-only. no capture device found"
 	if !containsLine(screen(m), want) {
 		t.Errorf("screen lacks %q", want)
 	}

@@ -25,12 +25,12 @@ func (n *notices) device(ev call.MediaDevice) {
 	switch ev.Kind {
 	case "recording":
 		if ev.Problem != "" {
-			text = "No microphone: receive-only. " + sanitize(ev.Problem) + codeSuffix(ev.Code)
+			text = "No microphone" + codeSuffix(ev.Code) + ": receive-only. " + sanitize(ev.Problem)
 		}
 		n.mic = text
 	case "playback":
 		if ev.Problem != "" {
-			text = "No speaker: you will not hear the call. " + sanitize(ev.Problem) + codeSuffix(ev.Code)
+			text = "No speaker" + codeSuffix(ev.Code) + ": you will not hear the call. " + sanitize(ev.Problem)
 		}
 		n.speaker = text
 	}
