@@ -35,6 +35,10 @@ func TestCallAcrossProcesses(t *testing.T) {
 	aMuted := a.waitEvent("own mute-audio", 5*time.Second, isEvent("mute-audio", map[string]any{"userId": "alice"}))
 	bSeesMute := b.waitEvent("mute-audio of alice", 5*time.Second, isEvent("mute-audio", map[string]any{"userId": "alice"}))
 	time.Sleep(2500 * time.Millisecond)
+	a.send("unmute")
+	bSeesUnmute := b.waitEvent("unmute-audio of alice", 5*time.Second, isEvent("unmute-audio", map[string]any{"userId": "alice"}))
+	a.waitEvent("own unmute-audio", 5*time.Second, isEvent("unmute-audio", map[string]any{"userId": "alice"}))
+	time.Sleep(2500 * time.Millisecond)
 
 	a.send("leave")
 	bSeesLeave := b.waitEvent("peer-leave of alice", 10*time.Second, isEvent("peer-leave", map[string]any{"userId": "alice", "reason": 0}))
@@ -55,11 +59,12 @@ func TestCallAcrossProcesses(t *testing.T) {
 	}
 
 	// Bob hears Alice's 440 Hz until she mutes, never his own 1000 Hz,
-	// and silence after the mute.
+	// silence while she is muted, and her tone again once she unmutes.
 	bRec := readRecording(t, e.path("b-rec.wav"), bUp.time())
 	settle := 500 * time.Millisecond
 	assertTone(t, "bob hearing alice", bRec.between(t, bHears.time().Add(settle), bSeesMute.time().Add(-200*time.Millisecond)), 440, 1000)
-	assertSilent(t, "bob after alice muted", bRec.between(t, bSeesMute.time().Add(500*time.Millisecond), bSeesLeave.time().Add(-100*time.Millisecond)))
+	assertSilent(t, "bob after alice muted", bRec.between(t, bSeesMute.time().Add(500*time.Millisecond), bSeesUnmute.time().Add(-100*time.Millisecond)))
+	assertTone(t, "bob after alice unmuted", bRec.between(t, bSeesUnmute.time().Add(settle), bSeesLeave.time().Add(-200*time.Millisecond)), 440, 1000)
 
 	// Alice hears Bob's 1000 Hz the whole time, her mute notwithstanding.
 	aRec := readRecording(t, e.path("a-rec.wav"), aUp.time())
