@@ -9,6 +9,7 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"github.com/confab-rtc/confab/audio"
+	"github.com/confab-rtc/confab/internal/pionutil"
 )
 
 // voiceThresholdDBov is the level (in -dBov) below which a frame is
@@ -68,7 +69,7 @@ func (p *publisher) sendLoop(ctx context.Context, src audio.Source, enc *audio.E
 	frame := make([]int16, audio.FrameSamples)
 	payload := make([]byte, 1500)
 	ext := make([]byte, 1)
-	extID := audioLevelExtID(p.sender)
+	extID := pionutil.AudioLevelID(p.sender.GetParameters().HeaderExtensions)
 	pkt := &rtp.Packet{Header: rtp.Header{
 		Version:        2,
 		PayloadType:    opusPayloadType,

@@ -1,13 +1,14 @@
 package call
 
 import (
-	"bytes"
 	"log/slog"
 
+	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
-	"github.com/pion/logging"
 	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
+
+	"github.com/confab-rtc/confab/internal/pionutil"
 )
 
 // opusCodec is the one codec confab publishes and accepts: Opus, 48 kHz,
@@ -46,29 +47,8 @@ func newAPI(log *slog.Logger) (*webrtc.API, error) {
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 	// pion logs to stderr by default, which would tear the TUI: route its
 	// warnings into the engine's log instead.
-	se.LoggerFactory = &logging.DefaultLoggerFactory{
-		Writer:          slogWriter{log},
-		DefaultLogLevel: logging.LogLevelWarn,
-		ScopeLevels:     map[string]logging.LogLevel{},
-	}
+	se.LoggerFactory = pionutil.LoggerFactory(log)
+	// mDNS would hide host addresses behind .local names, as on the server.
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	return webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(se)), nil
-}
-
-// audioLevelExtID returns the negotiated id of the audio-level extension
-// on a sender, or 0 when it was not negotiated.
-func audioLevelExtID(s *webrtc.RTPSender) uint8 {
-	for _, h := range s.GetParameters().HeaderExtensions {
-		if h.URI == sdp.AudioLevelURI {
-			return uint8(h.ID)
-		}
-	}
-	return 0
-}
-
-// slogWriter turns pion's log lines into structured log records.
-type slogWriter struct{ log *slog.Logger }
-
-func (w slogWriter) Write(p []byte) (int, error) {
-	w.log.Warn("pion", "msg", string(bytes.TrimSpace(p)))
-	return len(p), nil
 }

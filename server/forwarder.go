@@ -9,6 +9,7 @@ import (
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 
+	"github.com/confab-rtc/confab/internal/pionutil"
 	"github.com/confab-rtc/confab/signal"
 )
 
@@ -56,7 +57,7 @@ func newForwarder(p *participant, remote *webrtc.TrackRemote, recv *webrtc.RTPRe
 		pub:    p,
 		remote: remote,
 		local:  local,
-		inExt:  audioLevelID(recv.GetParameters().HeaderExtensions),
+		inExt:  pionutil.AudioLevelID(recv.GetParameters().HeaderExtensions),
 		stream: signal.Stream{
 			UserID:   p.userID,
 			Kind:     kind,

@@ -21,6 +21,7 @@ import (
 	"github.com/pion/transport/v4/test"
 	"github.com/pion/webrtc/v4"
 
+	"github.com/confab-rtc/confab/internal/pionutil"
 	"github.com/confab-rtc/confab/signal"
 )
 
@@ -332,7 +333,7 @@ func completeLocal(pc *webrtc.PeerConnection, create func(*webrtc.AnswerOptions)
 // onTrack counts the packets of a received track and checks their audio
 // level extension and payload.
 func (c *client) onTrack(tr *webrtc.TrackRemote, recv *webrtc.RTPReceiver) {
-	st := &trackStats{extID: audioLevelID(recv.GetParameters().HeaderExtensions)}
+	st := &trackStats{extID: pionutil.AudioLevelID(recv.GetParameters().HeaderExtensions)}
 	st.lastLevel.Store(-1)
 	st.payloadOK.Store(true)
 	c.recvMu.Lock()
@@ -498,7 +499,7 @@ func (c *client) publishWith(userID, trackID string, level byte, next func() ([]
 	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: r.SDP}); err != nil {
 		c.t.Fatal(err)
 	}
-	p := &publisher{track: tr, sender: sender, extID: audioLevelID(sender.GetParameters().HeaderExtensions), next: next}
+	p := &publisher{track: tr, sender: sender, extID: pionutil.AudioLevelID(sender.GetParameters().HeaderExtensions), next: next}
 	if p.extID == 0 {
 		c.t.Fatal("the audio-level extension was not negotiated on the publish connection")
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/pion/webrtc/v4"
 
+	"github.com/confab-rtc/confab/internal/pionutil"
 	"github.com/confab-rtc/confab/signal"
 )
 
@@ -228,7 +229,7 @@ func (s *subscriber) negotiate(ctx context.Context) (string, error) {
 // same MediaEngine, so the id is the same for all subscribers of a track.
 func (s *subscriber) useOfferedExtIDs() {
 	for f, sender := range s.have {
-		if id := audioLevelID(sender.GetParameters().HeaderExtensions); id != 0 {
+		if id := pionutil.AudioLevelID(sender.GetParameters().HeaderExtensions); id != 0 {
 			f.setOutExt(id)
 		}
 	}

@@ -1,14 +1,14 @@
 package server
 
 import (
-	"bytes"
 	"log/slog"
 
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
-	"github.com/pion/logging"
 	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
+
+	"github.com/confab-rtc/confab/internal/pionutil"
 )
 
 // opusCapability is the one codec the server negotiates: the forwarder
@@ -74,31 +74,6 @@ func newAPI(cfg ICEConfig, log *slog.Logger) (*webrtc.API, error) {
 			return nil, err
 		}
 	}
-	se.LoggerFactory = &logging.DefaultLoggerFactory{
-		Writer:          slogWriter{log},
-		DefaultLogLevel: logging.LogLevelWarn,
-		ScopeLevels:     map[string]logging.LogLevel{},
-	}
+	se.LoggerFactory = pionutil.LoggerFactory(log)
 	return webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(se)), nil
-}
-
-// audioLevelID returns the id negotiated for the audio-level extension
-// among exts, or 0 when it was not negotiated.
-func audioLevelID(exts []webrtc.RTPHeaderExtensionParameter) uint8 {
-	for _, h := range exts {
-		if h.URI == sdp.AudioLevelURI && h.ID > 0 && h.ID < 256 {
-			return uint8(h.ID)
-		}
-	}
-	return 0
-}
-
-// slogWriter turns pion's log lines into structured records of the
-// server's logger.
-type slogWriter struct{ log *slog.Logger }
-
-// Write logs one line of pion output at warning level.
-func (w slogWriter) Write(p []byte) (int, error) {
-	w.log.Warn("pion", "msg", string(bytes.TrimSpace(p)))
-	return len(p), nil
 }
