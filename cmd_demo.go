@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
-	"os/signal"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -38,17 +35,12 @@ talk (generated speech-like audio with their own pitch and timbre), and joins
 you to the room with your microphone and speaker. Press m to mute, q to leave.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, _, err := g.loadConfig()
+			env, err := g.start()
 			if err != nil {
 				return err
 			}
-			log, closeLog, err := g.logger()
-			if err != nil {
-				return err
-			}
-			defer closeLog()
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
+			defer env.close()
+			cfg, log := env.cfg, env.log
 
 			creds := newAppCredentials()
 			srv, err := server.New(server.Config{Listen: "127.0.0.1:0", AppID: creds.ID, AppKey: creds.Key}, log.With("part", "server"))
@@ -80,7 +72,7 @@ you to the room with your microphone and speaker. Press m to mute, q to leave.`,
 				stopBots()
 				return err
 			}
-			err = runClient(ctx, o, log, cmd.InOrStdin(), cmd.OutOrStdout())
+			err = runClient(env.ctx, o, log, cmd.InOrStdin(), cmd.OutOrStdout())
 			stopBots()
 			bots.Wait()
 			return err

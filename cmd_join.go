@@ -1,10 +1,7 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -25,22 +22,16 @@ Credentials: with app credentials (in the configuration file, or --app-id and
 lines; it reads commands from standard input, one a line: mute, unmute, leave.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, _, err := g.loadConfig()
+			env, err := g.start()
 			if err != nil {
 				return err
 			}
+			defer env.close()
 			o.room = args[0]
-			if err := o.resolve(cfg); err != nil {
+			if err := o.resolve(env.cfg); err != nil {
 				return err
 			}
-			log, closeLog, err := g.logger()
-			if err != nil {
-				return err
-			}
-			defer closeLog()
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			return runClient(ctx, o, log, cmd.InOrStdin(), cmd.OutOrStdout())
+			return runClient(env.ctx, o, env.log, cmd.InOrStdin(), cmd.OutOrStdout())
 		},
 	}
 	addClientFlags(cmd, o)

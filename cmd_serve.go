@@ -1,13 +1,9 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -28,15 +24,12 @@ checked against the access signature made from the app credentials. With none
 configured, serve creates them and saves them to the configuration file.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, path, err := g.loadConfig()
+			env, err := g.start()
 			if err != nil {
 				return err
 			}
-			log, closeLog, err := g.logger()
-			if err != nil {
-				return err
-			}
-			defer closeLog()
+			defer env.close()
+			cfg, path, log := env.cfg, env.configPath, env.log
 			if listen != "" {
 				cfg.Server.Listen = listen
 			}
@@ -57,10 +50,8 @@ configured, serve creates them and saves them to the configuration file.`,
 			if err != nil {
 				return err
 			}
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
 			ready := make(chan error, 1)
-			go func() { ready <- srv.Run(ctx) }()
+			go func() { ready <- srv.Run(env.ctx) }()
 			addr, err := waitAddr(srv, ready)
 			if err != nil {
 				return err

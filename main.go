@@ -4,16 +4,19 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/confab-rtc/confab/config"
-	"github.com/confab-rtc/confab/signal"
+	sig "github.com/confab-rtc/confab/signal"
 )
 
 // globals are the flags every subcommand takes.
@@ -34,7 +37,7 @@ func main() {
 		if errors.As(err, &ee) {
 			os.Exit(ee.code)
 		}
-		var se *signal.Error
+		var se *sig.Error
 		if errors.As(err, &se) {
 			fmt.Fprintf(os.Stderr, "confab: error %d: %s\n", se.Code, se.Message)
 		} else {
@@ -80,6 +83,32 @@ func (g *globals) loadConfig() (config.Config, string, error) {
 	}
 	cfg, err := config.Load(path)
 	return cfg, path, err
+}
+
+// runEnv is what every long-running subcommand starts from: its
+// configuration, a logger on the log file, and a context that ends on
+// SIGINT or SIGTERM.
+type runEnv struct {
+	cfg        config.Config
+	configPath string
+	log        *slog.Logger
+	ctx        context.Context
+	close      func()
+}
+
+// start loads the configuration, opens the log and watches for signals.
+// The caller must call close.
+func (g *globals) start() (*runEnv, error) {
+	cfg, path, err := g.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	log, closeLog, err := g.logger()
+	if err != nil {
+		return nil, err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	return &runEnv{cfg: cfg, configPath: path, log: log, ctx: ctx, close: func() { stop(); closeLog() }}, nil
 }
 
 // logger opens the log file and returns a logger writing to it. Logs never
