@@ -1,0 +1,189 @@
+package call
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pion/transport/v4/test"
+
+	"github.com/confab-rtc/confab/audio"
+	"github.com/confab-rtc/confab/internal/tone"
+	"github.com/confab-rtc/confab/server"
+	"github.com/confab-rtc/confab/signal"
+)
+
+// recorder is an audio output that keeps what it gets.
+type recorder struct {
+	mu  sync.Mutex
+	pcm []int16
+}
+
+func (r *recorder) WriteFrame(f []int16) {
+	r.mu.Lock()
+	r.pcm = append(r.pcm, f...)
+	r.mu.Unlock()
+}
+
+func (r *recorder) since(n int) []int16 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]int16(nil), r.pcm[min(n, len(r.pcm)):]...)
+}
+
+func (r *recorder) len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.pcm)
+}
+
+// events collects an engine's events for assertions.
+type events struct {
+	mu   sync.Mutex
+	list []Event
+	done chan struct{}
+}
+
+func collect(e *Engine) *events {
+	c := &events{done: make(chan struct{})}
+	go func() {
+		defer close(c.done)
+		for ev := range e.Events() {
+			c.mu.Lock()
+			c.list = append(c.list, ev)
+			c.mu.Unlock()
+		}
+	}()
+	return c
+}
+
+func (c *events) wait(t *testing.T, desc string, match func(Event) bool) Event {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		c.mu.Lock()
+		for _, ev := range c.list {
+			if match(ev) {
+				c.mu.Unlock()
+				return ev
+			}
+		}
+		c.mu.Unlock()
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t.Fatalf("no %s within 10s; events: %#v", desc, c.list)
+	return nil
+}
+
+// TestEngineCall runs two engines through an in-process room server:
+// A's tone reaches B, A's mute and leave reach B with the right fields,
+// and nothing leaks.
+func TestEngineCall(t *testing.T) {
+	defer test.CheckRoutines(t)()
+	const appID, appKey = "app", "0123456789abcdef0123456789abcdef"
+	srv, err := server.New(server.Config{Listen: "127.0.0.1:0", AppID: appID, AppKey: appKey}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	srvDone := make(chan error, 1)
+	go func() { srvDone <- srv.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-srvDone
+		srv.Close()
+	}()
+	for srv.Addr() == nil {
+		time.Sleep(5 * time.Millisecond)
+	}
+	url := "ws://" + srv.Addr().String()
+
+	wav := filepath.Join(t.TempDir(), "a.wav")
+	if err := audio.WriteWAV(wav, tone.Sine(440, 0.3, audio.SampleRate), audio.SampleRate, 1); err != nil {
+		t.Fatal(err)
+	}
+	src, err := audio.NewWAVSource(wav)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	newEngine := func(user string, p Params) *Engine {
+		ctime := time.Now().Add(time.Hour).Unix()
+		return New(Config{ServerURL: url, Room: "r", UserID: user, UserName: "User " + user, AppID: appID,
+			CTime: ctime, Signature: signal.Sign(appKey, appID, "r", user, ctime)}, p)
+	}
+	rec := &recorder{}
+	a := newEngine("a", Params{Source: src})
+	b := newEngine("b", Params{Outputs: []audio.Output{rec}})
+	aEv, bEv := collect(a), collect(b)
+	aRun, bRun := make(chan error, 1), make(chan error, 1)
+	go func() { aRun <- a.Run(ctx) }()
+	go func() { bRun <- b.Run(ctx) }()
+
+	bEv.wait(t, "peer-join of a", func(e Event) bool { p, ok := e.(PeerJoin); return ok && p.UserID == "a" && p.UserName == "User a" })
+	bEv.wait(t, "stream-added of a", func(e Event) bool { s, ok := e.(StreamAdded); return ok && s.UserID == "a" && s.Kind == "audio" })
+	bEv.wait(t, "first audio from a", func(e Event) bool { f, ok := e.(FirstAudioFrame); return ok && f.UserID == "a" })
+	start := rec.len()
+	time.Sleep(1500 * time.Millisecond)
+	heard := rec.since(start + audio.SampleRate/4)
+	if f := tone.FractionDominant(heard, audio.SampleRate, 100*time.Millisecond, 440, 10, 300); f < 0.9 {
+		t.Errorf("440 Hz dominates %.0f%% of what b heard, want >= 90%%", 100*f)
+	}
+	if lvl := b.Level("a"); lvl < 50 {
+		t.Errorf("b's meter for a reads %d while a sends a loud tone", lvl)
+	}
+	if lvl := a.LocalLevel(); lvl < 50 {
+		t.Errorf("a's own meter reads %d while it sends a loud tone", lvl)
+	}
+
+	a.SetMicMuted(true)
+	bEv.wait(t, "mute-audio of a", func(e Event) bool { m, ok := e.(MuteAudio); return ok && m.UserID == "a" })
+	aEv.wait(t, "own mute-audio", func(e Event) bool { m, ok := e.(MuteAudio); return ok && m.UserID == "a" })
+	if !a.MicMuted() {
+		t.Error("MicMuted is false after SetMicMuted(true)")
+	}
+
+	a.Leave()
+	if err := <-aRun; !errors.Is(err, ErrLeft) {
+		t.Errorf("a.Run returned %v, want ErrLeft", err)
+	}
+	bEv.wait(t, "peer-leave of a", func(e Event) bool { l, ok := e.(PeerLeave); return ok && l.UserID == "a" && l.Reason == signal.ReasonLeft })
+	<-aEv.done // the event stream closes after Run
+
+	b.Leave()
+	<-bRun
+	<-bEv.done
+	a.Close()
+	b.Close()
+}
+
+// TestEngineUnreachableServer fails with the websocket code and says so
+// in an error event, then closes the event stream.
+func TestEngineUnreachableServer(t *testing.T) {
+	defer test.CheckRoutines(t)()
+	e := New(Config{ServerURL: "ws://127.0.0.1:1", Room: "r", UserID: "u", JoinTimeout: 2 * time.Second}, Params{})
+	ev := collect(e)
+	err := e.Run(context.Background())
+	var se *signal.Error
+	if !errors.As(err, &se) || se.Code != signal.CodeWebsocketConnect {
+		t.Fatalf("Run returned %v, want code %d", err, signal.CodeWebsocketConnect)
+	}
+	<-ev.done
+	var sawErr, sawDisconnected bool
+	for _, x := range ev.list {
+		switch v := x.(type) {
+		case Error:
+			sawErr = v.Code == signal.CodeWebsocketConnect && v.Message != ""
+		case ConnectionStateChanged:
+			sawDisconnected = sawDisconnected || v.Cur == StateDisconnected
+		}
+	}
+	if !sawErr || !sawDisconnected {
+		t.Fatalf("events %#v: want an error with the code and DISCONNECTED", ev.list)
+	}
+}
