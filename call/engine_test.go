@@ -152,7 +152,10 @@ func TestEngineCall(t *testing.T) {
 	if err := <-aRun; !errors.Is(err, ErrLeft) {
 		t.Errorf("a.Run returned %v, want ErrLeft", err)
 	}
-	bEv.wait(t, "peer-leave of a", func(e Event) bool { l, ok := e.(PeerLeave); return ok && l.UserID == "a" && l.Reason == signal.ReasonLeft })
+	bEv.wait(t, "peer-leave of a", func(e Event) bool {
+		l, ok := e.(PeerLeave)
+		return ok && l.UserID == "a" && l.Reason == signal.ReasonLeft
+	})
 	<-aEv.done // the event stream closes after Run
 
 	b.Leave()
