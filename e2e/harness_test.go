@@ -42,13 +42,13 @@ func TestMain(m *testing.M) {
 
 // env is a private configuration and state directory for one test.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	dir    string
 	config string
 	extra  []string // environment for child processes (e.g. PulseAudio)
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	dir := t.TempDir()
 	return &env{t: t, dir: dir, config: filepath.Join(dir, "config.toml")}
 }
@@ -138,7 +138,7 @@ func (ev event) time() time.Time {
 
 // client is a headless confab client process.
 type client struct {
-	t     *testing.T
+	t     testing.TB
 	name  string
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
