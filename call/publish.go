@@ -30,7 +30,7 @@ func newPublisher(api *webrtc.API, userID string) (*publisher, error) {
 	if err != nil {
 		return nil, err
 	}
-	track, err := webrtc.NewTrackLocalStaticRTP(opusCodec, "audio", userID)
+	track, err := webrtc.NewTrackLocalStaticRTP(pionutil.OpusCodec, "audio", userID)
 	if err != nil {
 		pc.Close()
 		return nil, err
@@ -72,7 +72,7 @@ func (p *publisher) sendLoop(ctx context.Context, src audio.Source, enc *audio.E
 	extID := pionutil.AudioLevelID(p.sender.GetParameters().HeaderExtensions)
 	pkt := &rtp.Packet{Header: rtp.Header{
 		Version:        2,
-		PayloadType:    opusPayloadType,
+		PayloadType:    pionutil.OpusPayloadType,
 		SequenceNumber: uint16(rand.Uint32()),
 		Timestamp:      rand.Uint32(),
 		Marker:         true,

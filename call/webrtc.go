@@ -4,40 +4,16 @@ import (
 	"log/slog"
 
 	"github.com/pion/ice/v4"
-	"github.com/pion/interceptor"
-	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/confab-rtc/confab/internal/pionutil"
 )
 
-// opusCodec is the one codec confab publishes and accepts: Opus, 48 kHz,
-// with in-band FEC (useinbandfec=1) as the send side encodes it.
-var opusCodec = webrtc.RTPCodecCapability{
-	MimeType:    webrtc.MimeTypeOpus,
-	ClockRate:   48000,
-	Channels:    2,
-	SDPFmtpLine: "minptime=10;useinbandfec=1",
-}
-
-// opusPayloadType is the payload type confab offers for Opus.
-const opusPayloadType = 111
-
 // newAPI builds a pion API with Opus only, the RFC 6464 audio-level header
 // extension, and pion's default interceptors (NACK, RTCP reports).
 func newAPI(log *slog.Logger) (*webrtc.API, error) {
-	me := &webrtc.MediaEngine{}
-	if err := me.RegisterCodec(webrtc.RTPCodecParameters{
-		RTPCodecCapability: opusCodec,
-		PayloadType:        opusPayloadType,
-	}, webrtc.RTPCodecTypeAudio); err != nil {
-		return nil, err
-	}
-	if err := me.RegisterHeaderExtension(webrtc.RTPHeaderExtensionCapability{URI: sdp.AudioLevelURI}, webrtc.RTPCodecTypeAudio); err != nil {
-		return nil, err
-	}
-	ir := &interceptor.Registry{}
-	if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
+	me, ir, err := pionutil.NewMediaEngine()
+	if err != nil {
 		return nil, err
 	}
 	se := webrtc.SettingEngine{}

@@ -7,6 +7,8 @@ import (
 	"github.com/pion/interceptor"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
+
+	"github.com/confab-rtc/confab/internal/pionutil"
 )
 
 // fakeBinding is one subscribe leg as TrackLocalStaticRTP sees it, keeping
@@ -17,7 +19,7 @@ type fakeBinding struct {
 }
 
 func (b *fakeBinding) CodecParameters() []webrtc.RTPCodecParameters {
-	return []webrtc.RTPCodecParameters{{RTPCodecCapability: opusCapability(), PayloadType: 100}}
+	return []webrtc.RTPCodecParameters{{RTPCodecCapability: pionutil.OpusCodec, PayloadType: 100}}
 }
 func (b *fakeBinding) HeaderExtensions() []webrtc.RTPHeaderExtensionParameter { return nil }
 func (b *fakeBinding) SSRC() webrtc.SSRC                                      { return 4242 }
@@ -65,7 +67,7 @@ func packet(t *testing.T, seq uint16, exts map[uint8][]byte) []byte {
 // fake subscribe leg, publishing with the audio level under inExt.
 func testForwarder(t *testing.T, inExt, outExt uint8) (*forwarder, *fakeBinding, *participant, *participant) {
 	t.Helper()
-	local, err := webrtc.NewTrackLocalStaticRTP(opusCapability(), "mic", "alice")
+	local, err := webrtc.NewTrackLocalStaticRTP(pionutil.OpusCodec, "mic", "alice")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +155,7 @@ func TestForwardNoAlloc(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector makes sync.Pool drop items, which allocates")
 	}
-	local, err := webrtc.NewTrackLocalStaticRTP(opusCapability(), "mic", "alice")
+	local, err := webrtc.NewTrackLocalStaticRTP(pionutil.OpusCodec, "mic", "alice")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +173,7 @@ func TestForwardNoAlloc(t *testing.T) {
 // BenchmarkForward measures the server's own work per forwarded packet,
 // without the network.
 func BenchmarkForward(b *testing.B) {
-	local, err := webrtc.NewTrackLocalStaticRTP(opusCapability(), "mic", "alice")
+	local, err := webrtc.NewTrackLocalStaticRTP(pionutil.OpusCodec, "mic", "alice")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func startServer(t *testing.T, cfg Config) (*Server, string) {
 func clientAPI(t *testing.T, extFirst bool) *webrtc.API {
 	t.Helper()
 	me := &webrtc.MediaEngine{}
-	if err := me.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: opusCapability(), PayloadType: opusPayloadType}, webrtc.RTPCodecTypeAudio); err != nil {
+	if err := me.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: pionutil.OpusCodec, PayloadType: pionutil.OpusPayloadType}, webrtc.RTPCodecTypeAudio); err != nil {
 		t.Fatal(err)
 	}
 	if extFirst {
@@ -480,7 +480,7 @@ func (c *client) publishWith(userID, trackID string, level byte, next func() ([]
 		c.t.Fatal(err)
 	}
 	c.pub = pc
-	tr, err := webrtc.NewTrackLocalStaticRTP(opusCapability(), trackID, userID)
+	tr, err := webrtc.NewTrackLocalStaticRTP(pionutil.OpusCodec, trackID, userID)
 	if err != nil {
 		c.t.Fatal(err)
 	}

@@ -1,0 +1,43 @@
+package pionutil
+
+import (
+	"github.com/pion/interceptor"
+	"github.com/pion/sdp/v3"
+	"github.com/pion/webrtc/v4"
+)
+
+// OpusCodec is the one codec confab negotiates, on both the client and
+// the server: the server forwards packets and never transcodes, so both
+// sides must speak exactly this. In-band FEC is on because the clients
+// encode with it.
+var OpusCodec = webrtc.RTPCodecCapability{
+	MimeType:    webrtc.MimeTypeOpus,
+	ClockRate:   48000,
+	Channels:    2,
+	SDPFmtpLine: "minptime=10;useinbandfec=1",
+}
+
+// OpusPayloadType is the payload type both sides offer for Opus, so the
+// common case needs no payload-type mapping.
+const OpusPayloadType = 111
+
+// NewMediaEngine makes the media engine and interceptor registry every
+// confab PeerConnection is built from: Opus only, the RFC 6464 audio-level
+// extension registered first (so both sides offer it with the same id and
+// the forwarder rarely rewrites it), and pion's default interceptors (NACK,
+// RTCP reports, the stats interceptor, TWCC), registered once: registering
+// the stats interceptor again would count every packet twice.
+func NewMediaEngine() (*webrtc.MediaEngine, *interceptor.Registry, error) {
+	me := &webrtc.MediaEngine{}
+	if err := me.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: OpusCodec, PayloadType: OpusPayloadType}, webrtc.RTPCodecTypeAudio); err != nil {
+		return nil, nil, err
+	}
+	if err := me.RegisterHeaderExtension(webrtc.RTPHeaderExtensionCapability{URI: sdp.AudioLevelURI}, webrtc.RTPCodecTypeAudio); err != nil {
+		return nil, nil, err
+	}
+	ir := &interceptor.Registry{}
+	if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
+		return nil, nil, err
+	}
+	return me, ir, nil
+}
