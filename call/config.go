@@ -45,6 +45,10 @@ type Params struct {
 	Pacer audio.Pacer
 	// Logger receives the engine's logs; nil discards them.
 	Logger *slog.Logger
+	// Renew makes a fresh signature for the room and user when the server
+	// warns that the current one will expire (token-will-expire); nil
+	// means the engine cannot renew and the session ends at expiry.
+	Renew func(room, userID string) (signature string, ctime int64, err error)
 }
 
 func (c Config) withDefaults() Config {

@@ -153,7 +153,30 @@ type session struct {
 	workErr chan error
 
 	lastRecv time.Time
-	leaving  bool // set once the user leaves: no more renegotiation
+	leaving  bool  // set once the user leaves: no more renegotiation
+	ended    error // set when the server ends the session (kicked, expired)
+}
+
+// onTokenWillExpire renews the signature when the engine can make one.
+func (s *session) onTokenWillExpire(ctime int64) {
+	renew := s.e.p.Renew
+	if renew == nil {
+		return
+	}
+	go func() {
+		sig, newCTime, err := renew(s.e.cfg.Room, s.e.cfg.UserID)
+		if err != nil {
+			s.e.events.emit(Error{Code: signal.CodeAuthFailed, Message: "cannot renew the access signature: " + err.Error()})
+			return
+		}
+		s.e.do(func(s *session) {
+			_ = s.request(signal.Message{Type: signal.TypeRenewSignature, Signature: sig, CTime: newCTime}, func(m signal.Message) {
+				if m.Type == signal.TypeError {
+					s.e.events.emit(Error{Code: m.Code, Message: "the server refused the renewed signature: " + m.Message})
+				}
+			})
+		})
+	}()
 }
 
 func (s *session) setState(st ConnState) {
@@ -217,6 +240,9 @@ func (s *session) run(ctx context.Context) error {
 		select {
 		case m, ok := <-s.conn.in:
 			if !ok {
+				if s.ended != nil {
+					return s.ended
+				}
 				if s.state == StateConnecting {
 					return s.fail(signal.CodeServerLost, "the room server closed the connection while joining: %v", s.conn.readErr)
 				}
@@ -360,7 +386,12 @@ func (s *session) handle(m signal.Message) {
 			s.e.events.emit(StreamRemoved{UserID: m.Stream.UserID, Kind: m.Stream.Kind})
 		}
 	case signal.TypeMuteChanged:
-		if m.Kind != "" && m.Kind != signal.KindAudio {
+		if m.Kind == signal.KindVideo {
+			if m.Muted {
+				s.e.events.emit(MuteVideo{UserID: m.UserID})
+			} else {
+				s.e.events.emit(UnmuteVideo{UserID: m.UserID})
+			}
 			return
 		}
 		if m.Muted {
@@ -371,7 +402,9 @@ func (s *session) handle(m signal.Message) {
 	case signal.TypeError:
 		s.e.events.emit(Error{Code: m.Code, Message: m.Message})
 	default:
-		s.e.log.Debug("ignoring message", "type", m.Type)
+		if !s.handleModel(m) {
+			s.e.log.Debug("ignoring message", "type", m.Type)
+		}
 	}
 }
 
@@ -386,7 +419,7 @@ func (s *session) onSubscribeOffer(m signal.Message) {
 	if s.sub == nil {
 		sub, err := newSubscriber(s.api, trackHooks{
 			mixer:   s.e.mixer,
-			onStart: func(id string) { s.e.log.Info("receiving audio", "from", id) },
+			onStart: func(id string) { s.e.events.emit(StreamSubscribed{UserID: id, Kind: signal.KindAudio}) },
 			onEnd:   func(id string) { s.e.log.Info("audio ended", "from", id) },
 			onError: func(err error) { s.e.log.Warn("cannot receive a track", "err", err) },
 		})

@@ -107,9 +107,22 @@ type Message struct {
 	// Peer-leave.
 	Reason int `json:"reason,omitempty"`
 
-	// Error.
+	// Error, media-exception, kicked.
 	Code    int    `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
+
+	// Volume-indicator.
+	Levels []Level `json:"levels,omitempty"`
+	// Network-quality, 0-6.
+	Uplink   int `json:"uplink,omitempty"`
+	Downlink int `json:"downlink,omitempty"`
+	// Media-exception: the condition ended.
+	Resumed bool `json:"resumed,omitempty"`
+	// Kicked: a ban lasts until this time, Unix seconds.
+	Until int64 `json:"until,omitempty"`
+	// Rooms, room-created/-destroyed/-updated.
+	Rooms    []RoomInfo `json:"rooms,omitempty"`
+	RoomInfo *RoomInfo  `json:"roomInfo,omitempty"`
 }
 
 // Peer describes a user in a room, as listed in TypeJoined.
