@@ -31,7 +31,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 		Use:   "demo [--headless --duration 10s]",
 		Short: "A live call with three simulated people, no setup",
 		Long: `demo starts a room server inside this process, adds three simulated people who
-talk (generated speech-like audio with their own pitch and timbre), and joins
+take turns talking (generated speech-like audio with their own pitch and timbre), and joins
 you to the room with your microphone and speaker. Press m to mute, q to leave.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -88,9 +88,15 @@ func startBots(ctx context.Context, server, appID, appKey string, log *slog.Logg
 	if len(voices) == 0 {
 		return nil, fmt.Errorf("no synthetic voices")
 	}
+	people := make([]audio.Voice, len(demoPeople))
+	for i := range people {
+		people[i] = voices[i%len(voices)]
+	}
+	// One conversation: the three take turns instead of talking at once.
+	sources := audio.NewConversation(1, people)
 	var wg sync.WaitGroup
 	for i, p := range demoPeople {
-		src := audio.NewSpeechSource(int64(i+1), voices[i%len(voices)])
+		src := sources[i]
 		ctime := time.Now().Add(sig.MaxSignatureTTL - time.Minute).Unix()
 		eng := call.New(call.Config{
 			ServerURL: server, Room: demoRoom, UserID: p.id, UserName: p.name,

@@ -85,6 +85,11 @@ type speechGen struct {
 	res       [3]resonator
 	noiseHP   float64 // previous noise sample, for a first difference
 
+	// floor, when set, decides the spurts and pauses (a conversation);
+	// who is this voice's place in it.
+	floor *floorSchedule
+	who   int
+
 	// Control-rate state, updated every coefEvery samples.
 	pitchTarget float64
 	pitchK      float64 // per-sample glide coefficient toward pitchTarget
@@ -92,6 +97,12 @@ type speechGen struct {
 }
 
 func newSpeechGen(seed int64, voice Voice) *speechGen {
+	return newSpeechGenOnFloor(seed, voice, nil, 0)
+}
+
+// newSpeechGenOnFloor is newSpeechGen whose spurts follow a shared floor
+// schedule instead of its own random ones (nil: its own).
+func newSpeechGenOnFloor(seed int64, voice Voice, floor *floorSchedule, who int) *speechGen {
 	if voice.Formants == 0 {
 		voice.Formants = 1
 	}
@@ -106,6 +117,7 @@ func newSpeechGen(seed int64, voice Voice) *speechGen {
 		pitchK:   1 - math.Exp(-1/(pitchGlide*SampleRate)),
 		formantK: 1 - math.Exp(-coefEvery/(formantGlide*SampleRate)),
 	}
+	g.floor, g.who = floor, who
 	g.pitchTarget = g.f0
 	g.target = g.pickVowel()
 	g.formants = g.target
@@ -142,8 +154,18 @@ func (g *speechGen) pickVowel() [3]float64 {
 	return v
 }
 
-// startPhase begins a talk spurt or a pause.
+// startPhase begins a talk spurt or a pause; on a floor schedule the
+// schedule decides which, and for how long.
 func (g *speechGen) startPhase(talking bool) {
+	if g.floor != nil {
+		var remaining int
+		talking, remaining = g.floor.phaseAt(g.who, g.t)
+		g.talking, g.phasePos, g.phaseLen = talking, 0, max(remaining, 1)
+		if talking {
+			g.syllPos, g.syllLen = 0, 0
+		}
+		return
+	}
 	g.talking, g.phasePos = talking, 0
 	if talking {
 		g.phaseLen = g.seconds(spurtMin, spurtMax)
