@@ -166,7 +166,50 @@ func (m *Model) handleEvent(ev call.Event) {
 		}
 	case call.Error:
 		m.notices.error(ev)
+	case call.RemoteUserNameChanged:
+		if p := m.people.find(ev.UserID); p != nil && p.name != ev.UserName {
+			old := p.displayName()
+			p.name = ev.UserName
+			m.log.add(m.now, old+" is now called "+p.displayName())
+		}
+	case call.RoleChanged:
+		if p := m.people.find(ev.UserID); p != nil && p.role != ev.Role {
+			p.role = ev.Role
+			word := "joiner"
+			if ev.Role == rolePlayer {
+				word = "player (listening only)"
+			}
+			m.log.add(m.now, p.displayName()+" switched to "+word)
+		}
+	case call.KickedOffline:
+		m.removed(signal.ReasonBanned, "You joined this room from another client, so this session ended.")
+	case call.ClientBanned:
+		m.removed(ev.Reason, removalSentence(ev))
+	case call.SignatureExpired:
+		m.removed(signal.ReasonSignatureExpired, "Your access signature expired; ask for a fresh one (confab token) and join again.")
 	}
+}
+
+// removed records that the server ended the local user's session: the
+// reason stays on screen as an error notice.
+func (m *Model) removed(reason int, sentence string) {
+	m.notices.ended = sentence
+	m.log.add(m.now, "you were removed ("+signal.ReasonText(reason)+")")
+}
+
+// removalSentence says why the server removed the local user and what
+// follows from it.
+func removalSentence(ev call.ClientBanned) string {
+	switch ev.Reason {
+	case signal.ReasonRoomDismissed:
+		return "The room was dismissed by an administrator."
+	case signal.ReasonBanned:
+		if ev.Until > 0 {
+			return "An administrator banned you from this room until " + time.Unix(ev.Until, 0).Format("15:04") + "."
+		}
+		return "An administrator banned you from this room."
+	}
+	return "An administrator removed you from the room."
 }
 
 // setAudio records whether a user has an audio stream. Video streams are

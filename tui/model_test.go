@@ -487,3 +487,27 @@ func countLines(lines []string, sub string) int {
 	}
 	return n
 }
+
+func TestRenameRoleAndRemoval(t *testing.T) {
+	m := New(newFake(), Options{Room: "standup", UserName: "Alice", NoColor: true, Width: 100, Height: 30})
+	m = send(t, m, call.PeerJoin{UserID: "bob", UserName: "Bob"})
+	m = send(t, m, call.RemoteUserNameChanged{UserID: "bob", UserName: "Robert"})
+	lines := screen(m)
+	if !containsLine(lines, "Robert") || !containsLine(lines, "Bob is now called Robert") {
+		t.Errorf("rename not shown:\n%s", strings.Join(lines, "\n"))
+	}
+	m = send(t, m, call.RoleChanged{UserID: "bob", Role: rolePlayer})
+	lines = screen(m)
+	if !containsLine(lines, "Robert switched to player") || !containsLine(lines, "Robert (player)") {
+		t.Errorf("role switch not shown:\n%s", strings.Join(lines, "\n"))
+	}
+	m = send(t, m, call.KickedOffline{Reason: 5, Message: "replaced"})
+	lines = screen(m)
+	if !containsLine(lines, "from another client") || !containsLine(lines, "you were removed (banned)") {
+		t.Errorf("kicked-offline not shown:\n%s", strings.Join(lines, "\n"))
+	}
+	m = send(t, m, call.ClientBanned{Reason: 10})
+	if !containsLine(screen(m), "The room was dismissed") {
+		t.Errorf("dismissal not shown:\n%s", strings.Join(screen(m), "\n"))
+	}
+}

@@ -15,7 +15,9 @@ const maxErrors = 2
 type notices struct {
 	mic     string
 	speaker string
-	errors  []string
+	// ended says why the server ended the session, once it has.
+	ended  string
+	errors []string
 }
 
 // device records a media-device event: a problem sets the notice for that
@@ -52,7 +54,7 @@ func (n *notices) error(ev call.Error) {
 // warnings returns the device notices, which stay until fixed.
 func (n *notices) warnings() []string {
 	var out []string
-	for _, s := range []string{n.mic, n.speaker} {
+	for _, s := range []string{n.ended, n.mic, n.speaker} {
 		if s != "" {
 			out = append(out, s)
 		}
