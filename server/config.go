@@ -28,6 +28,9 @@ const (
 	// DefaultMaxRoomParticipants caps a room; forwarding cost grows with
 	// the square of the room size.
 	DefaultMaxRoomParticipants = 50
+	// DefaultStreamDetectInterval is how long a stream may deliver nothing
+	// before its subscribers are told it is interrupted.
+	DefaultStreamDetectInterval = 3 * time.Second
 )
 
 // MaxConsecutiveErrors is how many failed requests in a row a connection
@@ -61,6 +64,12 @@ type Config struct {
 	// MaxRoomParticipants is the most participants a room admits; one
 	// more gets CodeRoomFull.
 	MaxRoomParticipants int
+	// StreamDetectInterval is how long a published stream may deliver
+	// nothing before its subscribers get stream-interrupted (1 s - 60 s).
+	StreamDetectInterval time.Duration
+	// TopN, when positive, makes every subscriber receive only the audio
+	// of the TopN loudest speakers; 0 forwards everyone.
+	TopN int
 	// ICE selects the addresses and ports media uses.
 	ICE ICEConfig
 }
@@ -121,6 +130,15 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.NegotiationTimeout < 0 || c.SendQueue < 0 || c.MaxRoomParticipants < 0 {
 		return c, fmt.Errorf("%w: negative negotiation timeout, send queue or room size", ErrConfig)
+	}
+	if c.StreamDetectInterval == 0 {
+		c.StreamDetectInterval = DefaultStreamDetectInterval
+	}
+	if c.StreamDetectInterval < time.Second || c.StreamDetectInterval > time.Minute {
+		return c, fmt.Errorf("%w: stream detect interval %s is outside 1s-60s", ErrConfig, c.StreamDetectInterval)
+	}
+	if c.TopN < 0 {
+		return c, fmt.Errorf("%w: negative top-n %d", ErrConfig, c.TopN)
 	}
 	if c.ICE.PortMin > c.ICE.PortMax {
 		return c, fmt.Errorf("%w: ICE port range %d-%d is empty", ErrConfig, c.ICE.PortMin, c.ICE.PortMax)

@@ -40,6 +40,14 @@ type forwarder struct {
 	// slice under subsMu, the packet path only loads it.
 	subsMu sync.Mutex
 	subs   atomic.Pointer[[]*participant]
+
+	// clock is the codec's RTP clock rate; fec whether it carries
+	// in-band FEC, which makes loss less audible.
+	clock uint32
+	fec   bool
+	// rx counts what arrives from the publisher, for its uplink quality
+	// and stream health (quality.go).
+	rx rxStats
 }
 
 // newForwarder prepares the forwarding of remote, published by p as the
@@ -58,6 +66,8 @@ func newForwarder(p *participant, remote *webrtc.TrackRemote, recv *webrtc.RTPRe
 		remote: remote,
 		local:  local,
 		inExt:  pionutil.AudioLevelID(recv.GetParameters().HeaderExtensions),
+		clock:  remote.Codec().ClockRate,
+		fec:    strings.Contains(remote.Codec().SDPFmtpLine, "useinbandfec=1"),
 		stream: signal.Stream{
 			UserID:   p.userID,
 			Kind:     kind,
@@ -94,11 +104,13 @@ func (f *forwarder) forward(pkt *rtp.Packet, b []byte, now int64) {
 		return
 	}
 	f.pub.packetsIn.Add(1)
+	f.rx.observe(pkt.SequenceNumber, pkt.Timestamp, now, len(b), f.clock)
 	var level []byte
 	if f.inExt != 0 {
 		level = pkt.Header.GetExtension(f.inExt)
 		if len(level) > 0 {
 			f.pub.level.store(level[0], now)
+			f.pub.speech.observe(level[0])
 		}
 	}
 	keepAudioLevel(&pkt.Header, level, uint8(f.outExt.Load()))

@@ -46,6 +46,7 @@ type participant struct {
 	packetsIn  atomic.Uint64 // RTP packets received from its publish connection
 	packetsOut atomic.Uint64 // RTP packets forwarded to its subscribe connection
 	level      audioLevel
+	speech     speechWindow // the current window of observed levels (speaking.go)
 }
 
 // newParticipant makes the participant of a validated join and starts its

@@ -18,6 +18,10 @@ type room struct {
 	mu      sync.Mutex
 	members []*participant // in join order
 	closed  bool           // emptied and removed from the server
+	// mon measures speaking, network quality and stream health
+	// (monitor.go); started by the first join, stopped when the room
+	// closes.
+	mon *monitor
 }
 
 // join adds p, answering its join request reqID with joined, telling the
@@ -56,6 +60,7 @@ func (r *room) join(p *participant, reqID string) (replaced *participant, err *s
 		}
 	}
 	r.members = append(r.members, p)
+	r.startMonitor()
 	p.sub.kick()
 	return replaced, nil, false
 }
@@ -92,6 +97,7 @@ func (r *room) removeLocked(p *participant, reason int) {
 	}
 	if len(r.members) == 0 {
 		r.closed = true
+		r.stopMonitor()
 		r.srv.dropRoom(r)
 	}
 }

@@ -30,6 +30,9 @@ type subscriber struct {
 	mu          sync.Mutex
 	wanted      map[*forwarder]bool
 	outstanding string // id of the offer awaiting its answer, "" if none
+	// links hold the receiver reports about each attached track, for the
+	// participant's downlink quality (quality.go).
+	links map[*forwarder]*rrLink
 
 	// Owned by run.
 	have map[*forwarder]*webrtc.RTPSender
@@ -48,6 +51,7 @@ func newSubscriber(p *participant) (*subscriber, error) {
 		wake:    make(chan struct{}, 1),
 		answers: make(chan signal.Message, 1),
 		wanted:  map[*forwarder]bool{},
+		links:   map[*forwarder]*rrLink{},
 		have:    map[*forwarder]*webrtc.RTPSender{},
 	}
 	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
@@ -152,7 +156,14 @@ func (s *subscriber) reconcile() bool {
 			continue
 		}
 		s.have[f] = tr.Sender()
-		s.p.spawn(func() { drainRTCP(tr.Sender()) })
+		link := &rrLink{}
+		if enc := tr.Sender().GetParameters().Encodings; len(enc) > 0 {
+			link.ssrc = uint32(enc[0].SSRC)
+		}
+		s.mu.Lock()
+		s.links[f] = link
+		s.mu.Unlock()
+		s.p.spawn(func() { readReports(tr.Sender(), link) })
 		changed = true
 	}
 	for f, sender := range s.have {
@@ -163,6 +174,9 @@ func (s *subscriber) reconcile() bool {
 			s.p.log.Debug("detaching a track", "from", f.stream.UserID, "err", err)
 		}
 		delete(s.have, f)
+		s.mu.Lock()
+		delete(s.links, f)
+		s.mu.Unlock()
 		changed = true
 	}
 	return changed
@@ -233,6 +247,32 @@ func (s *subscriber) useOfferedExtIDs() {
 			f.setOutExt(id)
 		}
 	}
+}
+
+// readReports is drainRTCP that also records the receiver reports about
+// the sender's track in link. RTCP comes about once a second, so parsing it
+// costs nothing next to the media.
+func readReports(sender *webrtc.RTPSender, link *rrLink) {
+	buf := make([]byte, receiveMTU)
+	for {
+		n, _, err := sender.Read(buf)
+		if err != nil {
+			return
+		}
+		link.onRTCP(buf[:n], time.Now())
+	}
+}
+
+// linksOf returns the receiver-report links of the tracks attached to
+// this subscriber.
+func (s *subscriber) linksOf() map[*forwarder]*rrLink {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[*forwarder]*rrLink, len(s.links))
+	for f, l := range s.links {
+		out[f] = l
+	}
+	return out
 }
 
 // drainRTCP reads a sender's incoming RTCP until the sender stops: pion's
