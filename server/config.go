@@ -31,6 +31,17 @@ const (
 	// DefaultStreamDetectInterval is how long a stream may deliver nothing
 	// before its subscribers are told it is interrupted.
 	DefaultStreamDetectInterval = 3 * time.Second
+	// DefaultMaxRooms caps the rooms one server holds.
+	DefaultMaxRooms = 1000
+	// DefaultTokenWillExpireLead is how long before a session's signature
+	// expires the server sends token-will-expire: time for a client to run
+	// a token command and renew.
+	DefaultTokenWillExpireLead = 60 * time.Second
+	// DefaultRequestRate and DefaultRequestBurst are the token bucket of
+	// requests per connection: far above what a client does (a few per
+	// minute), far below what would cost the server.
+	DefaultRequestRate  = 20
+	DefaultRequestBurst = 40
 )
 
 // MaxConsecutiveErrors is how many failed requests in a row a connection
@@ -64,6 +75,18 @@ type Config struct {
 	// MaxRoomParticipants is the most participants a room admits; one
 	// more gets CodeRoomFull.
 	MaxRoomParticipants int
+	// MaxRooms is the most rooms the server holds; a join that would
+	// create one more gets CodeTooManyRooms.
+	MaxRooms int
+	// TokenWillExpireLead is how long before a session's signature
+	// expires it gets token-will-expire.
+	TokenWillExpireLead time.Duration
+	// RequestRate (requests per second) and RequestBurst are the token
+	// bucket of requests per connection; a request beyond it is answered
+	// with CodeRequestTooFrequent and not handled. A negative RequestRate
+	// turns the limit off.
+	RequestRate  float64
+	RequestBurst int
 	// StreamDetectInterval is how long a published stream may deliver
 	// nothing before its subscribers get stream-interrupted (1 s - 60 s).
 	StreamDetectInterval time.Duration
@@ -72,6 +95,16 @@ type Config struct {
 	TopN int
 	// ICE selects the addresses and ports media uses.
 	ICE ICEConfig
+
+	// Webhooks are the URLs room and user events are POSTed to
+	// (webhook.go, PROTOCOL.md §10). WebhookQueue bounds each URL's
+	// undelivered events (default DefaultWebhookQueue; when full the
+	// oldest is dropped and counted). A failed POST is retried after
+	// WebhookBackoff, doubling up to WebhookMaxBackoff (defaults
+	// DefaultWebhookBackoff, DefaultWebhookMaxBackoff).
+	Webhooks                          []string
+	WebhookQueue                      int
+	WebhookBackoff, WebhookMaxBackoff time.Duration
 }
 
 // ICEConfig selects where the server's media flows. The server gathers
@@ -127,6 +160,21 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxRoomParticipants == 0 {
 		c.MaxRoomParticipants = DefaultMaxRoomParticipants
+	}
+	if c.MaxRooms == 0 {
+		c.MaxRooms = DefaultMaxRooms
+	}
+	if c.TokenWillExpireLead == 0 {
+		c.TokenWillExpireLead = DefaultTokenWillExpireLead
+	}
+	if c.RequestRate == 0 {
+		c.RequestRate = DefaultRequestRate
+	}
+	if c.RequestBurst == 0 {
+		c.RequestBurst = DefaultRequestBurst
+	}
+	if c.MaxRooms < 0 || c.TokenWillExpireLead < 0 || c.RequestBurst < 0 {
+		return c, fmt.Errorf("%w: negative max rooms, token lead or request burst", ErrConfig)
 	}
 	if c.NegotiationTimeout < 0 || c.SendQueue < 0 || c.MaxRoomParticipants < 0 {
 		return c, fmt.Errorf("%w: negative negotiation timeout, send queue or room size", ErrConfig)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
 
 	"github.com/confab-rtc/confab/signal"
 )
@@ -42,6 +43,9 @@ type conn struct {
 
 	lastRecv atomic.Int64 // unix nanoseconds of the last frame received
 
+	// limiter is the request rate bucket (nil: no limit); reader only.
+	limiter *rate.Limiter
+
 	// Owned by the reader goroutine.
 	p    *participant
 	errs int // consecutive failed requests
@@ -58,6 +62,8 @@ func newConn(s *Server, ws *websocket.Conn, log *slog.Logger) *conn {
 		out:  make(chan []byte, s.cfg.SendQueue),
 		quit: make(chan struct{}),
 		done: make(chan struct{}),
+
+		limiter: newLimiter(s.cfg),
 	}
 	c.endReason.Store(noReason)
 	c.lastRecv.Store(time.Now().UnixNano())
@@ -200,6 +206,9 @@ func (c *conn) readLoop() int {
 		m, perr := signal.Decode(data)
 		if perr != nil {
 			c.failed(m.ID, perr)
+			continue
+		}
+		if c.limitedAt(time.Now(), m) {
 			continue
 		}
 		c.dispatch(m)

@@ -20,6 +20,14 @@ func (c *conn) dispatch(m signal.Message) {
 		c.handleAnswer(m)
 	case signal.TypeMute:
 		c.handleMute(m)
+	case signal.TypeChangeUserName:
+		c.handleChangeUserName(m)
+	case signal.TypeSwitchRole:
+		c.handleSwitchRole(m)
+	case signal.TypeRenewSignature:
+		c.handleRenewSignature(m)
+	case signal.TypeSubscribeRooms:
+		c.handleSubscribeRooms(m)
 	case signal.TypePing:
 		c.reply(signal.Message{Type: signal.TypePong, ID: m.ID})
 	case signal.TypePong:
@@ -43,6 +51,10 @@ func (c *conn) handleJoin(m signal.Message) {
 		c.failed(m.ID, e)
 		return
 	}
+	if e := c.srv.bans.check(m.Room, m.UserID, time.Now()); e != nil {
+		c.failed(m.ID, e)
+		return
+	}
 	p, err := newParticipant(c.srv, c, m)
 	if err != nil {
 		c.log.Error("cannot create a participant", "err", err)
@@ -50,7 +62,12 @@ func (c *conn) handleJoin(m signal.Message) {
 		return
 	}
 	for {
-		r := c.srv.room(m.Room)
+		r, e := c.srv.room(m.Room)
+		if e != nil {
+			p.close()
+			c.failed(m.ID, e)
+			return
+		}
 		p.room = r
 		replaced, e, gone := r.join(p, m.ID)
 		if gone {
@@ -58,6 +75,7 @@ func (c *conn) handleJoin(m signal.Message) {
 		}
 		if replaced != nil {
 			replaced.log.Info("replaced by a new session of the same user")
+			replaced.send(signal.Message{Type: signal.TypeKicked, Reason: signal.ReasonBanned, Message: "signed in from another client"})
 			replaced.conn.fail(signal.ReasonBanned, signal.CloseReplaced, "replaced by a new session")
 		}
 		if e != nil {
@@ -69,6 +87,7 @@ func (c *conn) handleJoin(m signal.Message) {
 	}
 	c.errs = 0
 	c.p = p
+	p.spawn(p.watchSignature)
 	p.log.Info("joined", "role", p.role, "name", p.userName, "platform", clip(m.Platform))
 }
 

@@ -43,6 +43,24 @@ type participant struct {
 	audioMuted bool
 	videoMuted bool
 
+	// The signature's expiry (Unix seconds), moved later by renewals;
+	// renewed wakes the signature timer (watchSignature), expired is set
+	// once the timer ended the session.
+	ctime   atomic.Int64
+	renewed chan struct{}
+	expired atomic.Bool
+
+	// bytesIn and bytesOut count the RTP bytes of packetsIn and packetsOut
+	// (as forwarded, after header rewriting); packetsDropped counts
+	// received packets not forwarded because they did not parse. Metrics
+	// read them (metrics.go).
+	bytesIn        atomic.Uint64
+	bytesOut       atomic.Uint64
+	packetsDropped atomic.Uint64
+	// platform is the client's platform string from its join, for
+	// webhooks.
+	platform string
+
 	packetsIn  atomic.Uint64 // RTP packets received from its publish connection
 	packetsOut atomic.Uint64 // RTP packets forwarded to its subscribe connection
 	level      audioLevel
@@ -63,7 +81,10 @@ func newParticipant(s *Server, c *conn, m signal.Message) (*participant, error) 
 		ctx:       ctx,
 		cancel:    cancel,
 		trackIDs:  map[string]bool{},
+		platform:  clip(m.Platform),
+		renewed:   make(chan struct{}, 1),
 	}
+	p.ctime.Store(m.CTime)
 	p.log = s.log.With("room", m.Room, "user", m.UserID, "session", p.sessionID)
 	sub, err := newSubscriber(p)
 	if err != nil {

@@ -3,6 +3,7 @@ package server
 import (
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/confab-rtc/confab/signal"
 )
@@ -22,6 +23,10 @@ type room struct {
 	// (monitor.go); started by the first join, stopped when the room
 	// closes.
 	mon *monitor
+	// Set by the first join (roomevents.go): when this life of the room
+	// began and its room session id.
+	createdAt time.Time
+	sessionID string
 }
 
 // join adds p, answering its join request reqID with joined, telling the
@@ -37,10 +42,9 @@ func (r *room) join(p *participant, reqID string) (replaced *participant, err *s
 	}
 	if i := r.index(p.userID); i >= 0 {
 		replaced = r.members[i]
+		// The caller tells the replaced session why it goes (kicked,
+		// reason 5) and disconnects it.
 		r.removeLocked(replaced, signal.ReasonBanned)
-		// The replaced session learns why it is going away: a peer-leave
-		// about itself.
-		replaced.send(signal.Message{Type: signal.TypePeerLeave, UserID: replaced.userID, Reason: signal.ReasonBanned})
 	}
 	if len(r.members) >= r.srv.cfg.MaxRoomParticipants {
 		return replaced, signal.Errorf(signal.CodeRoomFull, "room %s is full (%d participants)", r.name, len(r.members)), false
@@ -61,6 +65,7 @@ func (r *room) join(p *participant, reqID string) (replaced *participant, err *s
 	}
 	r.members = append(r.members, p)
 	r.startMonitor()
+	r.srv.memberJoinedLocked(r, p, time.Now())
 	p.sub.kick()
 	return replaced, nil, false
 }
@@ -95,6 +100,7 @@ func (r *room) removeLocked(p *participant, reason int) {
 	for _, q := range r.members {
 		q.send(note)
 	}
+	r.srv.memberLeftLocked(r, p, reason, time.Now())
 	if len(r.members) == 0 {
 		r.closed = true
 		r.stopMonitor()

@@ -101,7 +101,8 @@ func TestRoomLifecycle(t *testing.T) {
 }
 
 // TestSameUserReplaced: a second session of a userId replaces the first,
-// which is told so (peer-leave about itself, reason 5) and disconnected.
+// which is told so (kicked, reason 5, no ban time) and disconnected with
+// CloseReplaced; the others see it leave with reason 5 and join again.
 func TestSameUserReplaced(t *testing.T) {
 	guard(t)
 	srv, url := startServer(t, Config{})
@@ -119,8 +120,8 @@ func TestSameUserReplaced(t *testing.T) {
 	if len(second.Peers) != 1 || second.Peers[0].UserID != "bob" {
 		t.Fatalf("the new session sees peers %+v, want only bob", second.Peers)
 	}
-	if pl := old.waitNote(signal.TypePeerLeave); pl.UserID != "alice" || pl.Reason != signal.ReasonBanned {
-		t.Fatalf("the old session got %+v, want peer-leave alice reason 5", pl)
+	if k := old.waitNote(signal.TypeKicked); k.Reason != signal.ReasonBanned || k.Until != 0 || k.Message == "" {
+		t.Fatalf("the old session got %+v, want kicked reason 5, until 0, with a message", k)
 	}
 	if code := old.closeCode(); code != signal.CloseReplaced {
 		t.Fatalf("old session close code %d, want %d", code, signal.CloseReplaced)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/pion/webrtc/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/confab-rtc/confab/signal"
 )
@@ -38,6 +39,14 @@ type Server struct {
 	running bool
 	closed  bool
 	connWG  sync.WaitGroup // one per websocket handler
+
+	// Operations (roomevents.go): the live room list, bans, webhooks,
+	// metrics and the media counters of those who left.
+	lobby   lobby
+	bans    bans
+	hooks   *webhooks
+	metrics *prometheus.Registry
+	totals  totals
 }
 
 // New checks cfg, fills in defaults and builds a server. logger may be nil
@@ -69,6 +78,9 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET /v1/ws", s.serveWS)
 	s.mux.HandleFunc("GET /healthz", s.serveHealth)
+	if err := s.initOps(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -179,10 +191,12 @@ func (s *Server) Close() error {
 	} else if ln != nil {
 		err = ln.Close()
 	}
+	s.announceShutdown()
 	for _, c := range conns {
 		c.fail(signal.ReasonServiceUnavailable, websocket.CloseGoingAway, "server shutting down")
 	}
 	s.connWG.Wait()
+	s.hooks.close() // after every leave was queued
 	return err
 }
 
@@ -204,5 +218,6 @@ func (s *Server) removeConn(c *conn) {
 	s.mu.Lock()
 	delete(s.conns, c)
 	s.mu.Unlock()
+	s.lobby.unsubscribe(c)
 	s.connWG.Done()
 }

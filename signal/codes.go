@@ -27,6 +27,10 @@ const (
 	CodeUnknownApp = 91000014
 	// CodeServerLost: the server stopped answering (client side).
 	CodeServerLost = 91000015
+	// CodeTooManyRooms: the server holds its maximum number of rooms and
+	// the join would create another (no seed names this; SparkRTC's
+	// 90100217 is about users in a room).
+	CodeTooManyRooms = 91000020
 
 	// CodeBadRequest: a field is missing or has a wrong value (SparkRTC
 	// RTC_ERR_CODE_INVALID_CTRL_PARAMETER).

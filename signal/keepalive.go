@@ -18,7 +18,11 @@ const (
 // normal, 1001 going away, 1008 policy violation, 1009 too big).
 const (
 	// CloseReplaced closes a session replaced by a newer join of the same
-	// userId in the same room; the session first gets a peer-leave about
-	// itself with ReasonBanned.
+	// userId in the same room; the session first gets kicked with
+	// ReasonBanned.
 	CloseReplaced = 4000
+	// CloseSignatureExpired closes a session whose signature expired; the
+	// session first gets signature-expired and a peer-leave about itself
+	// with ReasonSignatureExpired.
+	CloseSignatureExpired = 4006
 )
