@@ -101,9 +101,11 @@ func (f *forwarder) run() {
 // shared track.
 func (f *forwarder) forward(pkt *rtp.Packet, b []byte, now int64) {
 	if err := pkt.Unmarshal(b); err != nil {
+		f.pub.packetsDropped.Add(1)
 		return
 	}
 	f.pub.packetsIn.Add(1)
+	f.pub.bytesIn.Add(uint64(len(b)))
 	f.rx.observe(pkt.SequenceNumber, pkt.Timestamp, now, len(b), f.clock)
 	var level []byte
 	if f.inExt != 0 {
@@ -115,8 +117,10 @@ func (f *forwarder) forward(pkt *rtp.Packet, b []byte, now int64) {
 	}
 	keepAudioLevel(&pkt.Header, level, uint8(f.outExt.Load()))
 	_ = f.local.WriteRTP(pkt) // errors name subscribers that went away; the room removes them
+	size := uint64(pkt.MarshalSize())
 	for _, s := range *f.subs.Load() {
 		s.packetsOut.Add(1)
+		s.bytesOut.Add(size)
 	}
 }
 
