@@ -67,7 +67,7 @@ func newRoot() *cobra.Command {
 	pf.StringVar(&g.configPath, "config", "", "configuration file (default $XDG_CONFIG_HOME/confab/config.toml)")
 	pf.StringVar(&g.logFile, "log-file", "", "log file (default $XDG_STATE_HOME/confab/confab.log)")
 	pf.StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn or error")
-	root.AddCommand(newServeCmd(g), newTokenCmd(g), newJoinCmd(g), newDevicesCmd(g), newDemoCmd(g))
+	root.AddCommand(newServeCmd(g), newTokenCmd(g), newJoinCmd(g), newDevicesCmd(g), newDemoCmd(g), newBenchCmd(g))
 	return root
 }
 

@@ -1,0 +1,151 @@
+package sfubench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// LiveKitPPSPerCore is the number to beat: LiveKit's published benchmark
+// works out to about 75,000 forwarded packets per second per core.
+const LiveKitPPSPerCore = 75000
+
+// Config is a whole `confab bench sfu` run.
+type Config struct {
+	// Exe is the confab binary to run `serve` from.
+	Exe string
+	// ServerCPU is the core the server is pinned to.
+	ServerCPU int
+	// Loadgen says where the load generator runs (PinSelf's answer).
+	Loadgen string
+	// Publishers and Players make one full-mesh room; every step adds one.
+	Publishers, Players int
+	// TopN (0 to skip) and TopNStep: the top-N ramp grows one room by
+	// TopNStep publishers per step against a server run with --top-n.
+	TopN, TopNStep int
+	// MaxSteps, Window and Budget bound each ramp (Options).
+	MaxSteps int
+	Window   time.Duration
+	Budget   time.Duration
+	// Progress, if set, gets a line per measured step.
+	Progress io.Writer
+}
+
+// Report is the outcome of a run, as printed by Print and encoded by
+// `--json`.
+type Report struct {
+	Server  string `json:"server"`
+	Loadgen string `json:"load_generator"`
+	// Mesh is the full-mesh ramp: the forwarded packets/s per core.
+	Mesh Result `json:"full_mesh"`
+	// TopN is the top-N ramp, absent when skipped; TopNNote says why.
+	TopN              *Result `json:"top_n,omitempty"`
+	TopNNote          string  `json:"top_n_note,omitempty"`
+	LiveKitPPSPerCore int     `json:"livekit_pps_per_core"`
+	Publishers        int     `json:"publishers_per_room"`
+	Players           int     `json:"players_per_room"`
+}
+
+// Bench runs the full-mesh ramp, then (when the server has --top-n) the
+// top-N ramp, each against a fresh server process.
+func Bench(ctx context.Context, c Config) (Report, error) {
+	rep := Report{
+		Server:            fmt.Sprintf("confab serve, taskset -c %d, GOMAXPROCS=1", c.ServerCPU),
+		Loadgen:           c.Loadgen,
+		LiveKitPPSPerCore: LiveKitPPSPerCore,
+		Publishers:        c.Publishers,
+		Players:           c.Players,
+	}
+	mesh, err := c.ramp(ctx, Options{Publishers: c.Publishers, Players: c.Players}, nil)
+	if err != nil {
+		return rep, err
+	}
+	rep.Mesh = mesh
+	switch {
+	case c.TopN <= 0:
+		rep.TopNNote = "skipped (--top-n 0)"
+	case !HasFlag(c.Exe, "--top-n"):
+		rep.TopNNote = "skipped: this confab serve has no --top-n"
+	default:
+		extra := []string{"--top-n", fmt.Sprint(c.TopN)}
+		for _, f := range []string{"--max-room-participants", "--max-participants"} {
+			if HasFlag(c.Exe, f) {
+				extra = append(extra, f, "1000")
+				break
+			}
+		}
+		top, err := c.ramp(ctx, Options{TopN: c.TopN, Publishers: c.TopNStep}, extra)
+		if err != nil {
+			return rep, err
+		}
+		rep.TopN = &top
+	}
+	return rep, nil
+}
+
+// ramp starts a server with extra flags, runs one ramp against it and
+// stops it.
+func (c Config) ramp(ctx context.Context, o Options, extra []string) (Result, error) {
+	srv, err := Spawn(ctx, SpawnOptions{Exe: c.Exe, CPU: c.ServerCPU, Extra: extra})
+	if err != nil {
+		return Result{}, err
+	}
+	defer srv.Close()
+	o.URL, o.AppID, o.AppKey, o.ServerPID = srv.URL, srv.AppID, srv.AppKey, srv.PID
+	o.MaxSteps, o.Window, o.Budget = c.MaxSteps, c.Window, c.Budget
+	if c.Progress != nil {
+		mode := "full mesh"
+		if o.TopN > 0 {
+			mode = fmt.Sprintf("top-%d", o.TopN)
+		}
+		fmt.Fprintf(c.Progress, "%s: %s\n", mode, strings.Join(srv.Args, " "))
+		o.Progress = func(s Step) {
+			fmt.Fprintf(c.Progress, "  %d users: %.0f pps forwarded, loss %.2f%%, server cpu %.0f%%, p99 %.2f ms\n",
+				s.Participants, s.ForwardedPPS, 100*s.Loss, 100*s.ServerCPU, s.P99)
+		}
+	}
+	return Run(ctx, o)
+}
+
+// Print writes the report as tables and a summary.
+func (r Report) Print(w io.Writer) {
+	fmt.Fprintf(w, "server: %s; load generator: %s\n", r.Server, r.Loadgen)
+	fmt.Fprintf(w, "\nFull mesh: rooms of %d publishers + %d receive-only players, 50 packets/s of 100-byte Opus-sized payloads each\n", r.Publishers, r.Players)
+	printSteps(w, r.Mesh)
+	m := r.Mesh
+	if m.At != nil {
+		bound := ""
+		if !m.Saturated {
+			bound = " (not saturated: a lower bound)"
+		}
+		fmt.Fprintf(w, "forwarded packets/s per core: %.0f%s, at %.0f pps, server cpu %.0f%%, loss %.2f%%, ramp stopped by %s\n",
+			m.PPSPerCore, bound, m.At.ForwardedPPS, 100*m.At.ServerCPU, 100*m.At.Loss, m.Limit)
+		fmt.Fprintf(w, "LiveKit: ~%d packets/s per core; confab/LiveKit = %.2f\n", r.LiveKitPPSPerCore, m.PPSPerCore/float64(r.LiveKitPPSPerCore))
+	} else {
+		fmt.Fprintf(w, "no step measured: %s\n", m.Limit)
+	}
+	if m.Half != nil {
+		fmt.Fprintf(w, "latency at half load (%.0f pps, server cpu %.0f%%): p50 %.2f ms, p99 %.2f ms\n",
+			m.Half.ForwardedPPS, 100*m.Half.ServerCPU, m.Half.P50, m.Half.P99)
+	}
+	if r.TopN == nil {
+		fmt.Fprintf(w, "\nTop-N: %s\n", r.TopNNote)
+		return
+	}
+	t := r.TopN
+	fmt.Fprintf(w, "\nTop-%d: one room, everyone publishing at a distinct level, each receiver expecting the %d loudest others\n", t.TopN, t.TopN)
+	printSteps(w, *t)
+	fmt.Fprintf(w, "largest top-%d room held on one core: %d participants (ramp stopped by %s)\n", t.TopN, t.LargestRoom, t.Limit)
+}
+
+// printSteps writes one table row per step.
+func printSteps(w io.Writer, r Result) {
+	fmt.Fprintf(w, "%5s %5s %9s %9s %9s %7s %7s %7s %7s %7s %7s\n",
+		"rooms", "users", "sent/s", "expected", "fwd/s", "loss%", "srvcpu", "gencpu", "p50ms", "p99ms", "maxms")
+	for _, s := range r.Steps {
+		fmt.Fprintf(w, "%5d %5d %9.0f %9.0f %9.0f %7.2f %6.0f%% %6.0f%% %7.2f %7.2f %7.1f\n",
+			s.Rooms, s.Participants, s.SentPPS, s.ExpectedPPS, s.ForwardedPPS, 100*s.Loss, 100*s.ServerCPU, 100*s.LoadgenCPU, s.P50, s.P99, s.Max)
+	}
+}

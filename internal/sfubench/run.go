@@ -1,0 +1,490 @@
+package sfubench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+)
+
+// Options configure one ramp.
+type Options struct {
+	// URL is the server's websocket URL (ws://127.0.0.1:PORT/v1/ws);
+	// AppID and AppKey sign the joins.
+	URL, AppID, AppKey string
+	// ServerPID is the server process whose CPU is measured; 0 for a
+	// server in this process (CPU is then not reported).
+	ServerPID int
+	// TopN, when > 0, ramps one room in which everyone publishes at a
+	// distinct level and expects each receiver to get the TopN loudest
+	// other streams; 0 ramps rooms in which everyone gets everything.
+	TopN int
+	// Publishers is the number of publishers per room (full mesh) or
+	// added per step (top-N).
+	Publishers int
+	// Players is the number of receive-only participants per room (full
+	// mesh; ignored with TopN).
+	Players int
+	// MaxSteps bounds the ramp.
+	MaxSteps int
+	// Window is how long each step is measured; Settle how long the load
+	// runs before, once every stream flows.
+	Window, Settle time.Duration
+	// Budget bounds the whole ramp: no step starts that would end after it.
+	Budget time.Duration
+	// MaxCPU (fraction of one core) and MaxLoss end the ramp when a step
+	// reaches them.
+	MaxCPU, MaxLoss float64
+	// Progress, if set, sees every step when it is measured.
+	Progress func(Step)
+}
+
+// withDefaults fills zero options.
+func (o Options) withDefaults() Options {
+	if o.Publishers == 0 {
+		o.Publishers = 10
+	}
+	if o.MaxSteps == 0 {
+		o.MaxSteps = 12
+	}
+	if o.Window == 0 {
+		o.Window = 5 * time.Second
+	}
+	if o.Settle == 0 {
+		o.Settle = time.Second
+	}
+	if o.Budget == 0 {
+		o.Budget = 2 * time.Minute
+	}
+	if o.MaxCPU == 0 {
+		o.MaxCPU = 0.95
+	}
+	if o.MaxLoss == 0 {
+		o.MaxLoss = 0.01
+	}
+	return o
+}
+
+// Step is the measurement of one load level.
+type Step struct {
+	// Rooms, Participants and Publishers describe the load.
+	Rooms        int `json:"rooms"`
+	Participants int `json:"participants"`
+	Publishers   int `json:"publishers"`
+	// SentPPS is what the publishers sent (packets/s into the server).
+	SentPPS float64 `json:"sent_pps"`
+	// ExpectedPPS is what the server should forward for those packets;
+	// ForwardedPPS is what the receivers got.
+	ExpectedPPS  float64 `json:"expected_pps"`
+	ForwardedPPS float64 `json:"forwarded_pps"`
+	// Loss is 1 - forwarded/expected.
+	Loss float64 `json:"loss"`
+	// ServerCPU and LoadgenCPU are fractions of one core (-1: unknown).
+	ServerCPU  float64 `json:"server_cpu"`
+	LoadgenCPU float64 `json:"loadgen_cpu"`
+	// P50, P99 and Max are forwarding latencies (send to receive, through
+	// the server and both pion stacks) in milliseconds.
+	P50 float64 `json:"p50_ms"`
+	P99 float64 `json:"p99_ms"`
+	Max float64 `json:"max_ms"`
+}
+
+// PPSPerCore is the forwarded packet rate scaled to one full core of
+// server CPU, or the plain rate when the CPU is unknown.
+func (s Step) PPSPerCore() float64 {
+	if s.ServerCPU <= 0 {
+		return s.ForwardedPPS
+	}
+	return s.ForwardedPPS / s.ServerCPU
+}
+
+// Result is a whole ramp.
+type Result struct {
+	// TopN is the top-N setting the ramp assumed (0: full mesh).
+	TopN  int    `json:"top_n"`
+	Steps []Step `json:"steps"`
+	// Limit says why the ramp stopped: "server cpu", "loss", "load
+	// generator cpu", "max steps", "time budget" or a failure.
+	Limit string `json:"limit"`
+	// Saturated is true when the server's CPU or loss ended the ramp, so
+	// At is a real capacity and not only a lower bound.
+	Saturated bool `json:"saturated"`
+	// At is the step the capacity is read from (the last one).
+	At *Step `json:"at,omitempty"`
+	// PPSPerCore is At's forwarded packets/s per core of server CPU.
+	PPSPerCore float64 `json:"forwarded_pps_per_core"`
+	// Half is the step whose load was closest to half of PPSPerCore,
+	// among those without loss: the latency there is the one to quote.
+	Half *Step `json:"half_load,omitempty"`
+	// LargestRoom (top-N) is the most participants of a step the server
+	// held: loss within MaxLoss and CPU below MaxCPU.
+	LargestRoom int `json:"largest_room,omitempty"`
+}
+
+// loadRoom is one room of the load.
+type loadRoom struct {
+	name    string
+	members []*member // publishers first, in order of loudness (top-N)
+	pubs    int
+}
+
+// bench runs one ramp.
+type bench struct {
+	opt   Options
+	api   *webrtc.API
+	clk   clock
+	win   window
+	rooms []*loadRoom
+	nPubs int // publishers joined so far, for their send phases
+}
+
+// Run ramps the load on the server at opt.URL and measures each step, until
+// a limit of opt is reached or ctx ends. All its clients leave before it
+// returns.
+func Run(ctx context.Context, opt Options) (Result, error) {
+	opt = opt.withDefaults()
+	api, err := newLeanAPI()
+	if err != nil {
+		return Result{}, err
+	}
+	b := &bench{opt: opt, api: api, clk: clock{base: time.Now()}}
+	defer b.closeAll()
+	res := Result{TopN: opt.TopN}
+	start := time.Now()
+	var last time.Duration
+	for i := 0; ; i++ {
+		if i == opt.MaxSteps {
+			res.Limit = "max steps"
+			break
+		}
+		if i > 0 && time.Since(start)+last > opt.Budget {
+			res.Limit = "time budget"
+			break
+		}
+		stepStart := time.Now()
+		if err := b.grow(ctx, i); err != nil {
+			if ctx.Err() != nil {
+				return res, ctx.Err()
+			}
+			res.Limit = "join failed: " + err.Error()
+			break
+		}
+		if err := b.waitFlowing(ctx); err != nil {
+			if ctx.Err() != nil {
+				return res, ctx.Err()
+			}
+			res.Limit = err.Error()
+			break
+		}
+		st, err := b.measure(ctx)
+		if err != nil {
+			return res, err
+		}
+		last = time.Since(stepStart)
+		res.Steps = append(res.Steps, st)
+		if opt.Progress != nil {
+			opt.Progress(st)
+		}
+		if st.ServerCPU >= opt.MaxCPU {
+			res.Limit, res.Saturated = "server cpu", true
+			break
+		}
+		// A load generator out of CPU loses packets in its own socket
+		// buffers: that loss says nothing about the server.
+		if st.LoadgenCPU >= maxLoadgenCPU {
+			res.Limit = "load generator cpu"
+			break
+		}
+		if st.Loss > opt.MaxLoss {
+			res.Limit, res.Saturated = "loss", true
+			break
+		}
+	}
+	res.summarize(opt)
+	return res, nil
+}
+
+// summarize fills At, PPSPerCore, Half and LargestRoom from the steps.
+func (r *Result) summarize(opt Options) {
+	if len(r.Steps) == 0 {
+		return
+	}
+	// Saturated, the last step is the capacity. Otherwise the last step
+	// without loss is the best lower bound: loss in a step the load
+	// generator could not keep up with is the generator's own.
+	at := r.Steps[len(r.Steps)-1]
+	if !r.Saturated {
+		for i := len(r.Steps) - 1; i >= 0; i-- {
+			if r.Steps[i].Loss <= opt.MaxLoss {
+				at = r.Steps[i]
+				break
+			}
+		}
+	}
+	r.At = &at
+	r.PPSPerCore = at.PPSPerCore()
+	best := -1
+	for i, s := range r.Steps {
+		if s.Loss > opt.MaxLoss {
+			continue
+		}
+		if r.TopN > 0 && s.ServerCPU < opt.MaxCPU && s.Participants > r.LargestRoom {
+			r.LargestRoom = s.Participants
+		}
+		if best < 0 || abs(s.ForwardedPPS-r.PPSPerCore/2) < abs(r.Steps[best].ForwardedPPS-r.PPSPerCore/2) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		half := r.Steps[best]
+		r.Half = &half
+	}
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// grow adds step i's participants: a new full-mesh room, or more
+// publishers in the one top-N room.
+func (b *bench) grow(ctx context.Context, i int) error {
+	var r *loadRoom
+	var specs []joinSpec
+	if b.opt.TopN > 0 {
+		if len(b.rooms) == 0 {
+			b.rooms = append(b.rooms, &loadRoom{name: "bench-top"})
+		}
+		r = b.rooms[0]
+		for k := 0; k < b.opt.Publishers; k++ {
+			specs = append(specs, b.pubSpec(r, r.pubs+k))
+		}
+	} else {
+		r = &loadRoom{name: fmt.Sprintf("bench-%d", i)}
+		b.rooms = append(b.rooms, r)
+		for k := 0; k < b.opt.Publishers; k++ {
+			specs = append(specs, b.pubSpec(r, k))
+		}
+		for k := 0; k < b.opt.Players; k++ {
+			specs = append(specs, joinSpec{url: b.opt.URL, appID: b.opt.AppID, appKey: b.opt.AppKey, room: r.name, userID: fmt.Sprintf("%s-s%d", r.name, k)})
+		}
+	}
+	joined := make([]*member, len(specs))
+	errs := make([]error, len(specs))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for k, js := range specs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			joined[k], errs[k] = join(ctx, b.api, b.clk, &b.win, js)
+		}()
+	}
+	wg.Wait()
+	// Keep every member that joined, in spec order: publishers first and,
+	// in the top-N room, loudest first, as expectedFor assumes.
+	for k, m := range joined {
+		if m == nil {
+			continue
+		}
+		if specs[k].publish {
+			r.pubs++
+		}
+		r.members = append(r.members, m)
+	}
+	return errors.Join(errs...)
+}
+
+// pubSpec describes publisher k of room r: each sends a distinct level,
+// publisher 0 the loudest, and a distinct phase so that packets do not
+// arrive at the server in bursts.
+func (b *bench) pubSpec(r *loadRoom, k int) joinSpec {
+	b.nPubs++
+	lvl := 10 + k
+	if lvl > 127 {
+		lvl = 127
+	}
+	return joinSpec{
+		url: b.opt.URL, appID: b.opt.AppID, appKey: b.opt.AppKey,
+		room: r.name, userID: fmt.Sprintf("%s-p%d", r.name, k),
+		publish: true, level: 0x80 | byte(lvl),
+		phase: frameInterval * time.Duration((b.nPubs*7)%20) / 20,
+	}
+}
+
+// expectedTracks is how many streams member k of r should receive.
+func (b *bench) expectedTracks(r *loadRoom, k int) int {
+	others := r.pubs
+	if k < r.pubs {
+		others--
+	}
+	if b.opt.TopN > 0 && others > b.opt.TopN {
+		return b.opt.TopN
+	}
+	return others
+}
+
+// waitFlowing waits until every member receives every stream it should.
+func (b *bench) waitFlowing(ctx context.Context) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		missing := 0
+		for _, r := range b.rooms {
+			for k, m := range r.members {
+				if err := m.err(); err != nil {
+					return fmt.Errorf("%s failed: %w", m.userID, err)
+				}
+				if int(m.tracks.Load()) < b.expectedTracks(r, k) {
+					missing++
+				}
+			}
+		}
+		if missing == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d participants still miss streams after 30s", missing)
+		}
+		if err := sleep(ctx, 50*time.Millisecond); err != nil {
+			return err
+		}
+	}
+	return sleep(ctx, b.opt.Settle)
+}
+
+// maxLoadgenCPU is the share of its core at which the load generator
+// stops being a reliable observer: beyond it, its own queues add latency
+// and loss.
+const maxLoadgenCPU = 0.9
+
+// grace is how long a step waits after its window for packets in flight.
+const grace = 500 * time.Millisecond
+
+// measure runs one measurement window over the current load.
+func (b *bench) measure(ctx context.Context) (Step, error) {
+	var st Step
+	for _, r := range b.rooms {
+		st.Rooms++
+		st.Participants += len(r.members)
+		st.Publishers += r.pubs
+		for _, m := range r.members {
+			m.recvWin.Store(0)
+			m.sentWin.Store(0)
+			for i := range m.lat.b {
+				m.lat.b[i].Store(0)
+			}
+		}
+	}
+	cpu0 := b.serverCPU()
+	self0, _ := cpuTime(0)
+	wall0 := time.Now()
+	start := b.clk.now()
+	b.win.start.Store(start)
+	b.win.end.Store(start + int64(b.opt.Window))
+	err := sleep(ctx, b.opt.Window)
+	cpu1 := b.serverCPU()
+	self1, _ := cpuTime(0)
+	wall := time.Since(wall0)
+	if err == nil {
+		err = sleep(ctx, grace)
+	}
+	b.win.end.Store(0) // empty again: end first, so it never spans old packets
+	b.win.start.Store(0)
+	if err != nil {
+		return st, err
+	}
+	secs := b.opt.Window.Seconds()
+	var sent, expected, got uint64
+	var lat hist
+	for _, r := range b.rooms {
+		for k, m := range r.members {
+			sent += m.sentWin.Load()
+			got += m.recvWin.Load()
+			s := m.lat.snapshot()
+			lat.plus(&s)
+			expected += b.expectedFor(r, k)
+		}
+	}
+	st.SentPPS = float64(sent) / secs
+	st.ExpectedPPS = float64(expected) / secs
+	st.ForwardedPPS = float64(got) / secs
+	if expected > 0 {
+		st.Loss = 1 - float64(got)/float64(expected)
+	}
+	st.ServerCPU = -1
+	if cpu0 >= 0 && cpu1 >= 0 {
+		st.ServerCPU = (cpu1 - cpu0).Seconds() / wall.Seconds()
+	}
+	st.LoadgenCPU = (self1 - self0).Seconds() / wall.Seconds()
+	st.P50 = ms(lat.quantile(0.5))
+	st.P99 = ms(lat.quantile(0.99))
+	st.Max = ms(lat.quantile(1))
+	return st, nil
+}
+
+// expectedFor is how many packets of the window member k of r should
+// have received: everything its room published but its own (full mesh),
+// or the TopN loudest other streams (top-N).
+func (b *bench) expectedFor(r *loadRoom, k int) uint64 {
+	var n uint64
+	want := b.expectedTracks(r, k)
+	for p := 0; p < r.pubs && want > 0; p++ {
+		if p == k {
+			continue
+		}
+		n += r.members[p].sentWin.Load()
+		want--
+	}
+	return n
+}
+
+// serverCPU is the server's CPU time so far, or -1 when unknown.
+func (b *bench) serverCPU() time.Duration {
+	if b.opt.ServerPID == 0 {
+		return -1
+	}
+	d, err := cpuTime(b.opt.ServerPID)
+	if err != nil {
+		return -1
+	}
+	return d
+}
+
+// closeAll makes every member leave, several at a time.
+func (b *bench) closeAll() {
+	sem := make(chan struct{}, 16)
+	var wg sync.WaitGroup
+	for _, r := range b.rooms {
+		for _, m := range r.members {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				m.close()
+			}()
+		}
+	}
+	wg.Wait()
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
