@@ -155,6 +155,13 @@ type session struct {
 	lastRecv time.Time
 	leaving  bool  // set once the user leaves: no more renegotiation
 	ended    error // set when the server ends the session (kicked, expired)
+
+	// ctx is Run's context, for publishing started by an action
+	// (actions.go); role is the session's current role; pubStop ends the
+	// send loop of the current publish connection.
+	ctx     context.Context
+	role    int
+	pubStop context.CancelFunc
 }
 
 // onTokenWillExpire renews the signature when the engine can make one.
@@ -205,6 +212,7 @@ func (s *session) request(m signal.Message, onReply func(signal.Message)) error 
 func (s *session) run(ctx context.Context) error {
 	e := s.e
 	ctx, s.cancel = context.WithCancel(ctx)
+	s.ctx, s.role = ctx, e.cfg.Role
 	s.workErr = make(chan error, 4)
 	s.setState(StateConnecting)
 
@@ -310,6 +318,9 @@ func (s *session) onJoinReply(ctx context.Context, m signal.Message) error {
 }
 
 func (s *session) startPublishing(ctx context.Context) error {
+	// Its own context, so that a switch to player (actions.go) can stop
+	// the send loop without ending the session.
+	ctx, s.pubStop = context.WithCancel(ctx)
 	enc, err := audio.NewEncoder(s.e.cfg.Encoder)
 	if err != nil {
 		return err

@@ -1,0 +1,204 @@
+package call
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pion/transport/v4/test"
+
+	"github.com/confab-rtc/confab/audio"
+	"github.com/confab-rtc/confab/internal/tone"
+	"github.com/confab-rtc/confab/server"
+	"github.com/confab-rtc/confab/signal"
+)
+
+const actionsAppID, actionsAppKey = "app", "0123456789abcdef0123456789abcdef"
+
+// startActionsServer runs an in-process room server with cfg and returns
+// its URL; it is closed when the test ends.
+func startActionsServer(t *testing.T, cfg server.Config) (*server.Server, string) {
+	t.Helper()
+	cfg.Listen, cfg.AppID, cfg.AppKey = "127.0.0.1:0", actionsAppID, actionsAppKey
+	srv, err := server.New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		srv.Close()
+	})
+	for srv.Addr() == nil {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return srv, "ws://" + srv.Addr().String()
+}
+
+// signer is a Params.Renew that signs with the app key, valid for ttl.
+func signer(ttl time.Duration) func(room, userID string) (string, int64, error) {
+	return func(room, userID string) (string, int64, error) {
+		ctime := time.Now().Add(ttl).Unix()
+		return signal.Sign(actionsAppKey, actionsAppID, room, userID, ctime), ctime, nil
+	}
+}
+
+// engineFor makes an engine of user in room r whose join signature is
+// valid for ttl.
+func engineFor(url, user string, role int, ttl time.Duration, p Params) *Engine {
+	ctime := time.Now().Add(ttl).Unix()
+	return New(Config{ServerURL: url, Room: "r", UserID: user, UserName: "User " + user, Role: role, AppID: actionsAppID,
+		CTime: ctime, Signature: signal.Sign(actionsAppKey, actionsAppID, "r", user, ctime)}, p)
+}
+
+// TestEngineActions: a rename reaches everyone as RemoteUserNameChanged;
+// SwitchRole (signed by Params.Renew) makes a player publish and a joiner
+// stop; a second session of the same user ends the first with
+// KickedOffline and ErrKickedOffline.
+func TestEngineActions(t *testing.T) {
+	t.Cleanup(test.CheckRoutines(t)) // registered first: runs after the server stops
+	_, url := startActionsServer(t, server.Config{})
+	wav := filepath.Join(t.TempDir(), "b.wav")
+	if err := audio.WriteWAV(wav, tone.Sine(440, 0.3, audio.SampleRate), audio.SampleRate, 1); err != nil {
+		t.Fatal(err)
+	}
+	src, err := audio.NewWAVSource(wav)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+
+	ctx := context.Background()
+	a := engineFor(url, "a", signal.RoleJoiner, time.Hour, Params{})
+	b := engineFor(url, "b", signal.RolePlayer, time.Hour, Params{Source: src, Renew: signer(time.Hour)})
+	aEv, bEv := collect(a), collect(b)
+	aRun, bRun := make(chan error, 1), make(chan error, 1)
+	go func() { aRun <- a.Run(ctx) }()
+	aEv.wait(t, "a connected", func(e Event) bool { c, ok := e.(ConnectionStateChanged); return ok && c.Cur == StateConnected })
+	go func() { bRun <- b.Run(ctx) }()
+	aEv.wait(t, "peer-join of b", func(e Event) bool { p, ok := e.(PeerJoin); return ok && p.UserID == "b" && p.Role == signal.RolePlayer })
+	bEv.wait(t, "b connected", func(e Event) bool { c, ok := e.(ConnectionStateChanged); return ok && c.Cur == StateConnected })
+
+	b.SetUserName("Bee")
+	for name, ev := range map[string]*events{"a": aEv, "b": bEv} {
+		ev.wait(t, name+" sees b renamed", func(e Event) bool {
+			r, ok := e.(RemoteUserNameChanged)
+			return ok && r.UserID == "b" && r.UserName == "Bee"
+		})
+	}
+
+	b.SwitchRole(signal.RoleJoiner)
+	for name, ev := range map[string]*events{"a": aEv, "b": bEv} {
+		ev.wait(t, name+" sees b become a joiner", func(e Event) bool {
+			r, ok := e.(RoleChanged)
+			return ok && r.UserID == "b" && r.Role == signal.RoleJoiner
+		})
+	}
+	aEv.wait(t, "b's stream", func(e Event) bool { s, ok := e.(StreamAdded); return ok && s.UserID == "b" })
+
+	b.SwitchRole(signal.RolePlayer)
+	aEv.wait(t, "b's stream removed", func(e Event) bool { s, ok := e.(StreamRemoved); return ok && s.UserID == "b" })
+	aEv.wait(t, "b back to player", func(e Event) bool {
+		r, ok := e.(RoleChanged)
+		return ok && r.UserID == "b" && r.Role == signal.RolePlayer
+	})
+
+	// a has no Renew: switching role cannot be signed.
+	a.SwitchRole(signal.RolePlayer)
+	aEv.wait(t, "an error for a switch without a signer", func(e Event) bool { x, ok := e.(Error); return ok && x.Code == signal.CodeAuthFailed })
+
+	// b signs in again from another client: the first b is kicked offline.
+	b2 := engineFor(url, "b", signal.RolePlayer, time.Hour, Params{})
+	b2Ev := collect(b2)
+	b2Run := make(chan error, 1)
+	go func() { b2Run <- b2.Run(ctx) }()
+	select {
+	case err := <-bRun:
+		if !errors.Is(err, ErrKickedOffline) {
+			t.Fatalf("the first b's Run returned %v, want ErrKickedOffline", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first b was not ended by the second")
+	}
+	<-bEv.done
+	bEv.wait(t, "kicked-offline", func(e Event) bool {
+		k, ok := e.(KickedOffline)
+		return ok && k.Reason == signal.ReasonBanned && k.Message != ""
+	})
+	aEv.wait(t, "the first b left with reason 5", func(e Event) bool {
+		l, ok := e.(PeerLeave)
+		return ok && l.UserID == "b" && l.Reason == signal.ReasonBanned
+	})
+
+	b2.Leave()
+	if err := <-b2Run; !errors.Is(err, ErrLeft) {
+		t.Errorf("b2.Run returned %v", err)
+	}
+	<-b2Ev.done
+	a.Leave()
+	<-aRun
+	<-aEv.done
+	a.Close()
+	b.Close()
+	b2.Close()
+}
+
+// TestEngineRenew: with Params.Renew the engine answers token-will-expire
+// by itself and stays past its join signature's ctime; without it, Run
+// ends with ErrSignatureExpired at ctime.
+func TestEngineRenew(t *testing.T) {
+	t.Cleanup(test.CheckRoutines(t)) // registered first: runs after the server stops
+	srv, url := startActionsServer(t, server.Config{TokenWillExpireLead: 2 * time.Second})
+	ctx := context.Background()
+	renewing := engineFor(url, "renewing", signal.RolePlayer, 3*time.Second, Params{Renew: signer(time.Hour)})
+	lapsing := engineFor(url, "lapsing", signal.RolePlayer, 3*time.Second, Params{})
+	joinedAt := time.Now()
+	rEv, lEv := collect(renewing), collect(lapsing)
+	rRun, lRun := make(chan error, 1), make(chan error, 1)
+	go func() { rRun <- renewing.Run(ctx) }()
+	go func() { lRun <- lapsing.Run(ctx) }()
+
+	rEv.wait(t, "token-will-expire", func(e Event) bool { _, ok := e.(TokenWillExpire); return ok })
+	select {
+	case err := <-lRun:
+		if !errors.Is(err, ErrSignatureExpired) {
+			t.Fatalf("the engine without Renew returned %v, want ErrSignatureExpired", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the engine without Renew outlived its signature")
+	}
+	<-lEv.done
+	lEv.wait(t, "signature-expired", func(e Event) bool { _, ok := e.(SignatureExpired); return ok })
+	rEv.wait(t, "the lapsed user left with reason 6", func(e Event) bool {
+		l, ok := e.(PeerLeave)
+		return ok && l.UserID == "lapsing" && l.Reason == signal.ReasonSignatureExpired
+	})
+	// Past the original ctime (at most 3 s after joining), the renewing
+	// engine is still in the room and can still act.
+	time.Sleep(time.Until(joinedAt.Add(5 * time.Second)))
+	if _, ok := srv.Participant("r", "renewing"); !ok {
+		t.Fatal("the renewing engine was removed")
+	}
+	renewing.SetUserName("still here")
+	rEv.wait(t, "a rename after the original ctime", func(e Event) bool {
+		r, ok := e.(RemoteUserNameChanged)
+		return ok && r.UserID == "renewing" && r.UserName == "still here"
+	})
+	renewing.Leave()
+	if err := <-rRun; !errors.Is(err, ErrLeft) {
+		t.Errorf("renewing.Run returned %v, want ErrLeft", err)
+	}
+	<-rEv.done
+	for _, e := range rEv.list {
+		if x, ok := e.(Error); ok {
+			t.Errorf("the renewing engine reported %+v", x)
+		}
+	}
+	renewing.Close()
+	lapsing.Close()
+}
