@@ -31,6 +31,13 @@ type clientOptions struct {
 	appKey    string
 	signature string
 	ctime     int64
+	// role is "joiner" or "player" (--role); resolve sets roleNum.
+	role    string
+	roleNum int
+	// tokenCommand prints a fresh signature (--token-command); renew is
+	// the signer resolve picks for call.Params.Renew, nil if none.
+	tokenCommand string
+	renew        func(room, userID string) (string, int64, error)
 
 	mic     string // device id, "" default, "none"
 	speaker string // device id, "" default, "none"
@@ -73,6 +80,17 @@ func (o *clientOptions) resolve(cfg config.Config) error {
 	if e := signal.CheckIdentity(o.room, o.userID, o.userName); e != nil {
 		return e
 	}
+	switch o.role {
+	case "", "joiner":
+		o.roleNum = signal.RoleJoiner
+	case "player":
+		o.roleNum = signal.RolePlayer
+	default:
+		return fmt.Errorf("--role %q: must be joiner or player", o.role)
+	}
+	if o.tokenCommand != "" {
+		o.renew = tokenCommand(o.tokenCommand)
+	}
 	switch {
 	case o.signature != "":
 		if o.ctime == 0 || o.appID == "" {
@@ -85,8 +103,23 @@ func (o *clientOptions) resolve(cfg config.Config) error {
 		if o.appID == "" {
 			return errors.New("--app-key needs --app-id")
 		}
+		if o.renew == nil {
+			o.renew = appKeySigner(o.appID, o.appKey)
+		}
 		o.ctime = time.Now().Add(2 * time.Hour).Unix()
 		o.signature = signal.Sign(o.appKey, o.appID, o.room, o.userID, o.ctime)
+	case o.renew != nil:
+		if o.appID == "" {
+			o.appID = cfg.App.ID
+		}
+		if o.appID == "" {
+			return errors.New("--token-command needs --app-id")
+		}
+		sig, ctime, err := o.renew(o.room, o.userID)
+		if err != nil {
+			return err
+		}
+		o.signature, o.ctime = sig, ctime
 	default:
 		return errors.New("no credentials to join with: pass --signature, --ctime and --app-id (from 'confab token'), or --app-id and --app-key, or run 'confab serve' on this machine to create app credentials")
 	}
@@ -215,7 +248,7 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 	}
 	defer d.close()
 
-	params := call.Params{Source: d.source, Logger: log}
+	params := call.Params{Source: d.source, Logger: log, Renew: o.renew}
 	if d.playback != nil {
 		params.Outputs = append(params.Outputs, d.playback)
 		params.Pacer = d.playback
@@ -234,7 +267,7 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 	}
 	eng := call.New(call.Config{
 		ServerURL: o.server, Room: o.room, UserID: o.userID, UserName: o.userName,
-		Role: signal.RoleJoiner, AppID: o.appID, Signature: o.signature, CTime: o.ctime,
+		Role: o.roleNum, AppID: o.appID, Signature: o.signature, CTime: o.ctime,
 		Encoder: audio.EncoderConfig{Bitrate: 40000, FEC: true, PacketLossPercent: 5, Complexity: 9},
 	}, params)
 	for _, n := range d.notices {
@@ -288,21 +321,34 @@ func clientResult(err error) error {
 }
 
 // readCommands lets scripts drive a headless client through stdin, one
-// command a line: mute, unmute, leave.
+// command a line: mute, unmute, rename NAME, role joiner|player, leave.
+// An unknown command is reported as an error event.
 func readCommands(r io.Reader, eng *call.Engine) {
 	if r == nil {
 		return
 	}
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
-		switch strings.TrimSpace(sc.Text()) {
-		case "mute":
+		line := strings.TrimSpace(sc.Text())
+		cmd, arg, _ := strings.Cut(line, " ")
+		arg = strings.TrimSpace(arg)
+		switch {
+		case line == "mute":
 			eng.SetMicMuted(true)
-		case "unmute":
+		case line == "unmute":
 			eng.SetMicMuted(false)
-		case "leave", "quit":
+		case cmd == "rename" && arg != "":
+			eng.SetUserName(arg)
+		case line == "role joiner":
+			eng.SwitchRole(signal.RoleJoiner)
+		case line == "role player":
+			eng.SwitchRole(signal.RolePlayer)
+		case line == "leave" || line == "quit":
 			eng.Leave()
 			return
+		case line == "":
+		default:
+			eng.Emit(call.Error{Code: signal.CodeBadRequest, Message: fmt.Sprintf("unknown command %q: use mute, unmute, rename NAME, role joiner|player or leave", line)})
 		}
 	}
 }

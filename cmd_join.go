@@ -18,8 +18,21 @@ Credentials: with app credentials (in the configuration file, or --app-id and
 --app-key) join signs itself; otherwise pass what 'confab token' printed:
 --app-id, --signature and --ctime.
 
+Renewal: the server warns (token-will-expire) before the signature's ctime and
+ends the session at ctime. join renews by itself when it holds app credentials
+(a fresh 2 h signature) or when --token-command CMD is given: CMD runs through
+sh -c with CONFAB_ROOM and CONFAB_USER set, and prints either
+  SIGNATURE CTIME
+or
+  {"signature": "...", "ctime": 1767225600}
+With --token-command and no --signature, the command also makes the join's
+signature (--app-id is still needed). Switching role needs such a signer too.
+
+--role player joins receive-only; --role joiner (the default) also sends.
+
 --headless runs the same call without the interface and prints events as JSON
-lines; it reads commands from standard input, one a line: mute, unmute, leave.`,
+lines; it reads commands from standard input, one a line: mute, unmute,
+rename NAME, role joiner, role player, leave.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, err := g.start()
@@ -41,6 +54,8 @@ lines; it reads commands from standard input, one a line: mute, unmute, leave.`,
 	f.StringVar(&o.appKey, "app-key", "", "app key (to sign the join yourself)")
 	f.StringVar(&o.signature, "signature", "", "access signature from 'confab token'")
 	f.Int64Var(&o.ctime, "ctime", 0, "the signature's expiry, Unix seconds, from 'confab token'")
+	f.StringVar(&o.role, "role", "joiner", "joiner (send and receive) or player (receive only)")
+	f.StringVar(&o.tokenCommand, "token-command", "", `command (run with sh -c) that prints a fresh "SIGNATURE CTIME" or {"signature","ctime"}, to renew the signature`)
 	return cmd
 }
 

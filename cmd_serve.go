@@ -15,6 +15,8 @@ import (
 
 func newServeCmd(g *globals) *cobra.Command {
 	var listen, appID, appKey string
+	var maxParticipants, maxRooms int
+	var tokenLead time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve [--listen 127.0.0.1:7880] [--app-id ID --app-key KEY]",
 		Short: "Run the room server",
@@ -46,7 +48,8 @@ configured, serve creates them and saves them to the configuration file.`,
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
-			srv, err := server.New(server.Config{Listen: cfg.Server.Listen, AppID: cfg.App.ID, AppKey: cfg.App.Key}, log)
+			srv, err := server.New(server.Config{Listen: cfg.Server.Listen, AppID: cfg.App.ID, AppKey: cfg.App.Key,
+				MaxRoomParticipants: maxParticipants, MaxRooms: maxRooms, TokenWillExpireLead: tokenLead}, log)
 			if err != nil {
 				return err
 			}
@@ -73,6 +76,9 @@ configured, serve creates them and saves them to the configuration file.`,
 	f.StringVar(&listen, "listen", "", "address to listen on (default "+config.DefaultListen+")")
 	f.StringVar(&appID, "app-id", "", "app id (default: from the configuration file)")
 	f.StringVar(&appKey, "app-key", "", "app key (default: from the configuration file)")
+	f.IntVar(&maxParticipants, "max-participants", server.DefaultMaxRoomParticipants, "most participants in one room; one more gets 34000001 (room is full)")
+	f.IntVar(&maxRooms, "max-rooms", server.DefaultMaxRooms, "most rooms on this server; a join creating one more gets 91000020")
+	f.DurationVar(&tokenLead, "token-lead", server.DefaultTokenWillExpireLead, "how long before a session's signature expires it gets token-will-expire")
 	return cmd
 }
 
