@@ -42,7 +42,7 @@ latency at half that load; then, if serve has --top-n, the largest room one
 core holds with top-N on. The comparison is LiveKit's ~75,000 packets/s/core.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c.Loadgen = sfubench.PinSelf(loadCPU)
+			c.LoadgenCPU, c.Loadgen = sfubench.PinSelf(loadCPU)
 			exe, err := os.Executable()
 			if err != nil {
 				return err

@@ -46,3 +46,41 @@ func parseStat(s string) (time.Duration, error) {
 	}
 	return time.Duration(u+st) * time.Second / userHZ, nil
 }
+
+// coreBusy returns how long core n has been busy (every process, the
+// kernel, interrupts), from /proc/stat. Minus the server's own CPU time on
+// its core, it shows what else ran there: on a shared machine, other work
+// on the benchmark's cores skews its latencies and loss.
+func coreBusy(n int) (time.Duration, error) {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, err
+	}
+	return parseCoreBusy(string(data), n)
+}
+
+// parseCoreBusy reads core n's busy time from the text of /proc/stat:
+// user, nice, system, irq, softirq and steal (guest time is already in
+// user).
+func parseCoreBusy(s string, n int) (time.Duration, error) {
+	prefix := "cpu" + strconv.Itoa(n) + " "
+	for _, line := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(line, prefix) {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) < 9 {
+			break
+		}
+		var busy uint64
+		for _, i := range []int{1, 2, 3, 6, 7, 8} {
+			v, err := strconv.ParseUint(f[i], 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("sfubench: bad /proc/stat line %q", line)
+			}
+			busy += v
+		}
+		return time.Duration(busy) * time.Second / userHZ, nil
+	}
+	return 0, fmt.Errorf("sfubench: no core %d in /proc/stat", n)
+}

@@ -18,8 +18,10 @@ type Config struct {
 	Exe string
 	// ServerCPU is the core the server is pinned to.
 	ServerCPU int
-	// Loadgen says where the load generator runs (PinSelf's answer).
-	Loadgen string
+	// Loadgen says where the load generator runs and LoadgenCPU its core
+	// (-1: not pinned), as PinSelf answered.
+	Loadgen    string
+	LoadgenCPU int
 	// Publishers and Players make one full-mesh room; every step adds one.
 	Publishers, Players int
 	// TopN (0 to skip) and TopNStep: the top-N ramp grows one room by
@@ -95,6 +97,7 @@ func (c Config) ramp(ctx context.Context, o Options, extra []string) (Result, er
 	defer srv.Close()
 	o.URL, o.AppID, o.AppKey, o.ServerPID = srv.URL, srv.AppID, srv.AppKey, srv.PID
 	o.MaxSteps, o.Window, o.Budget = c.MaxSteps, c.Window, c.Budget
+	o.WatchCores, o.ServerCore, o.LoadgenCore = true, c.ServerCPU, c.LoadgenCPU
 	if c.Progress != nil {
 		mode := "full mesh"
 		if o.TopN > 0 {
@@ -102,8 +105,8 @@ func (c Config) ramp(ctx context.Context, o Options, extra []string) (Result, er
 		}
 		fmt.Fprintf(c.Progress, "%s: %s\n", mode, strings.Join(srv.Args, " "))
 		o.Progress = func(s Step) {
-			fmt.Fprintf(c.Progress, "  %d users: %.0f pps forwarded, loss %.2f%%, server cpu %.0f%%, p99 %.2f ms\n",
-				s.Participants, s.ForwardedPPS, 100*s.Loss, 100*s.ServerCPU, s.P99)
+			fmt.Fprintf(c.Progress, "  %d users: %.0f pps forwarded, loss %.2f%%, server cpu %.0f%%, load generator cpu %.0f%%, p99 %.2f ms\n",
+				s.Participants, s.ForwardedPPS, 100*s.Loss, 100*s.ServerCPU, 100*s.LoadgenCPU, s.P99)
 		}
 	}
 	return Run(ctx, o)
@@ -114,6 +117,7 @@ func (r Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "server: %s; load generator: %s\n", r.Server, r.Loadgen)
 	fmt.Fprintf(w, "\nFull mesh: rooms of %d publishers + %d receive-only players, 50 packets/s of 100-byte Opus-sized payloads each\n", r.Publishers, r.Players)
 	printSteps(w, r.Mesh)
+	fmt.Fprintln(w, "(latency: send to receive through the server and both pion stacks; genlag: p99 ms the load generator's senders ran late;\n other0/other1: the server's and the load generator's cores busy with anything else, other processes or kernel networking)")
 	m := r.Mesh
 	if m.At != nil {
 		bound := ""
@@ -125,6 +129,15 @@ func (r Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "LiveKit: ~%d packets/s per core; confab/LiveKit = %.2f\n", r.LiveKitPPSPerCore, m.PPSPerCore/float64(r.LiveKitPPSPerCore))
 	} else {
 		fmt.Fprintf(w, "no step measured: %s\n", m.Limit)
+	}
+	contended := 0
+	for _, s := range m.Steps {
+		if s.contended() {
+			contended++
+		}
+	}
+	if contended > 0 {
+		fmt.Fprintf(w, "warning: in %d of %d steps other work used more than %.0f%% of a benchmark core; those steps are not used above\n", contended, len(m.Steps), 100*maxOther)
 	}
 	if m.Half != nil {
 		fmt.Fprintf(w, "latency at half load (%.0f pps, server cpu %.0f%%): p50 %.2f ms, p99 %.2f ms\n",
@@ -142,10 +155,15 @@ func (r Report) Print(w io.Writer) {
 
 // printSteps writes one table row per step.
 func printSteps(w io.Writer, r Result) {
-	fmt.Fprintf(w, "%5s %5s %9s %9s %9s %7s %7s %7s %7s %7s %7s\n",
-		"rooms", "users", "sent/s", "expected", "fwd/s", "loss%", "srvcpu", "gencpu", "p50ms", "p99ms", "maxms")
+	fmt.Fprintf(w, "%5s %5s %8s %8s %8s %6s %6s %6s %7s %7s %7s %6s %6s %6s\n",
+		"rooms", "users", "sent/s", "expect/s", "fwd/s", "loss%", "srvcpu", "gencpu", "p50ms", "p99ms", "maxms", "genlag", "other0", "other1")
 	for _, s := range r.Steps {
-		fmt.Fprintf(w, "%5d %5d %9.0f %9.0f %9.0f %7.2f %6.0f%% %6.0f%% %7.2f %7.2f %7.1f\n",
-			s.Rooms, s.Participants, s.SentPPS, s.ExpectedPPS, s.ForwardedPPS, 100*s.Loss, 100*s.ServerCPU, 100*s.LoadgenCPU, s.P50, s.P99, s.Max)
+		retried := ""
+		if s.Retried {
+			retried = " (second try)"
+		}
+		fmt.Fprintf(w, "%5d %5d %8.0f %8.0f %8.0f %6.2f %5.0f%% %5.0f%% %7.2f %7.2f %7.1f %6.1f %5.0f%% %5.0f%%%s\n",
+			s.Rooms, s.Participants, s.SentPPS, s.ExpectedPPS, s.ForwardedPPS, 100*s.Loss, 100*s.ServerCPU, 100*s.LoadgenCPU,
+			s.P50, s.P99, s.Max, s.SendLag99, 100*s.ServerCoreOther, 100*s.LoadgenCoreOther, retried)
 	}
 }
