@@ -202,3 +202,47 @@ func TestEngineRenew(t *testing.T) {
 	renewing.Close()
 	lapsing.Close()
 }
+
+// TestEngineServerShutdown: when the server shuts down, the engine sees
+// the others and itself leave with reason 3 and Run returns
+// ErrServiceUnavailable.
+func TestEngineServerShutdown(t *testing.T) {
+	t.Cleanup(test.CheckRoutines(t)) // registered first: runs after the server stops
+	srv, url := startActionsServer(t, server.Config{})
+	ctx := context.Background()
+	a := engineFor(url, "a", signal.RolePlayer, time.Hour, Params{})
+	b := engineFor(url, "b", signal.RolePlayer, time.Hour, Params{})
+	aEv, bEv := collect(a), collect(b)
+	aRun, bRun := make(chan error, 1), make(chan error, 1)
+	go func() { aRun <- a.Run(ctx) }()
+	aEv.wait(t, "a connected", func(e Event) bool { c, ok := e.(ConnectionStateChanged); return ok && c.Cur == StateConnected })
+	go func() { bRun <- b.Run(ctx) }()
+	aEv.wait(t, "peer-join of b", func(e Event) bool { p, ok := e.(PeerJoin); return ok && p.UserID == "b" })
+
+	srv.Close()
+	for _, r := range []chan error{aRun, bRun} {
+		select {
+		case err := <-r:
+			if !errors.Is(err, ErrServiceUnavailable) {
+				t.Errorf("Run returned %v, want ErrServiceUnavailable", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("Run did not end after the server shut down")
+		}
+	}
+	<-aEv.done
+	<-bEv.done
+	for _, c := range []struct {
+		ev         *events
+		self, peer string
+	}{{aEv, "a", "b"}, {bEv, "b", "a"}} {
+		for _, who := range []string{c.peer, c.self} {
+			c.ev.wait(t, c.self+" sees "+who+" leave with reason 3", func(e Event) bool {
+				l, ok := e.(PeerLeave)
+				return ok && l.UserID == who && l.Reason == signal.ReasonServiceUnavailable
+			})
+		}
+	}
+	a.Close()
+	b.Close()
+}

@@ -388,6 +388,9 @@ func (s *session) handle(m signal.Message) {
 			s.e.mixer.RemoveStream(m.UserID)
 		}
 		s.e.events.emit(PeerLeave{UserID: m.UserID, Reason: m.Reason})
+		if m.UserID == s.e.cfg.UserID {
+			s.onOwnLeave(m.Reason)
+		}
 	case signal.TypeStreamAdded:
 		if m.Stream != nil {
 			s.e.events.emit(StreamAdded{UserID: m.Stream.UserID, Kind: m.Stream.Kind})
