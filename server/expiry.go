@@ -95,8 +95,10 @@ func (p *participant) expire() {
 }
 
 // handleRenewSignature extends the session with a fresh signature for the
-// same room and user. Its ctime must be later than the session's: an old
-// signature, even one still valid, is a replay and renews nothing.
+// same room and user. A ctime earlier than the session's is a replay of
+// an old signature, even if still valid, and is refused; the session's
+// own ctime again is an ok that changes nothing (a retry, or a signature
+// a switchRole already applied).
 func (c *conn) handleRenewSignature(m signal.Message) {
 	p := c.p
 	if p == nil {
@@ -111,8 +113,8 @@ func (c *conn) handleRenewSignature(m signal.Message) {
 		c.failed(m.ID, e)
 		return
 	}
-	if cur := p.ctime.Load(); m.CTime <= cur {
-		c.failed(m.ID, signal.Errorf(signal.CodeBadRequest, "ctime %d is not later than the session's ctime %d: sign a fresh signature", m.CTime, cur))
+	if cur := p.ctime.Load(); m.CTime < cur {
+		c.failed(m.ID, signal.Errorf(signal.CodeBadRequest, "ctime %d is earlier than the session's ctime %d: sign a fresh signature", m.CTime, cur))
 		return
 	}
 	p.extend(m.CTime)

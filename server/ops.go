@@ -165,7 +165,8 @@ func (s *Server) serveBan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now()
-	until := now.Add(time.Duration(req.Duration) * time.Second)
+	// Whole seconds, so that the until every client is told is exact.
+	until := time.Unix(now.Unix()+req.Duration, 0)
 	removed, err := s.Ban(req.Room, req.UserID, until, now)
 	if err != nil {
 		writeAdminError(w, err)
