@@ -24,7 +24,7 @@ func newBenchCmd(g *globals) *cobra.Command {
 }
 
 func newBenchSFUCmd(_ *globals) *cobra.Command {
-	c := sfubench.Config{ServerCPU: 0, Publishers: 10, Players: 10, TopN: 3, TopNStep: 5, MaxSteps: 12, Window: 5 * time.Second, Budget: 80 * time.Second}
+	c := sfubench.Config{ServerCPU: 0, Publishers: 10, Players: 10, TopN: 3, TopNStep: 10, MaxSteps: 12, Window: 5 * time.Second, Budget: 100 * time.Second, TopNBudget: 60 * time.Second}
 	var asJSON bool
 	var loadCPU int
 	cmd := &cobra.Command{
@@ -34,8 +34,8 @@ func newBenchSFUCmd(_ *globals) *cobra.Command {
 127.0.0.1 port and ramps audio load on it from a load generator in this process,
 which re-executes itself pinned to another core: rooms of publishers sending
 50 packets/s of 100-byte payloads stamped with their send time, and receive-only
-players, every participant subscribed to everything. Each step adds a room and
-is measured for --window; the ramp stops when the server's core is saturated,
+players, every participant subscribed to everything. Each step adds rooms (one,
+then a third more) and is measured for --window; the ramp stops when the server's core is saturated,
 more than 1 % of packets are lost, or its time budget is spent. It reports the
 forwarded packets/s per core, the server's CPU, loss, and the forwarding
 latency at half that load; then, if serve has --top-n, the largest room one
@@ -72,7 +72,8 @@ core holds with top-N on. The comparison is LiveKit's ~75,000 packets/s/core.`,
 	f.IntVar(&c.Players, "players", c.Players, "receive-only participants per room")
 	f.IntVar(&c.MaxSteps, "max-steps", c.MaxSteps, "most steps per ramp")
 	f.DurationVar(&c.Window, "window", c.Window, "measurement time per step")
-	f.DurationVar(&c.Budget, "budget", c.Budget, "time budget per ramp")
+	f.DurationVar(&c.Budget, "budget", c.Budget, "time budget of the full-mesh ramp")
+	f.DurationVar(&c.TopNBudget, "top-n-budget", c.TopNBudget, "time budget of the top-N ramp")
 	f.IntVar(&c.TopN, "top-n", c.TopN, "top-N setting of the second ramp (0 skips it)")
 	f.IntVar(&c.TopNStep, "top-n-step", c.TopNStep, "publishers added per top-N step")
 	return cmd

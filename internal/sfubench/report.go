@@ -27,10 +27,12 @@ type Config struct {
 	// TopN (0 to skip) and TopNStep: the top-N ramp grows one room by
 	// TopNStep publishers per step against a server run with --top-n.
 	TopN, TopNStep int
-	// MaxSteps, Window and Budget bound each ramp (Options).
-	MaxSteps int
-	Window   time.Duration
-	Budget   time.Duration
+	// MaxSteps and Window bound each ramp (Options); Budget the full-mesh
+	// ramp and TopNBudget the top-N one.
+	MaxSteps   int
+	Window     time.Duration
+	Budget     time.Duration
+	TopNBudget time.Duration
 	// Progress, if set, gets a line per measured step.
 	Progress io.Writer
 }
@@ -60,7 +62,7 @@ func Bench(ctx context.Context, c Config) (Report, error) {
 		Publishers:        c.Publishers,
 		Players:           c.Players,
 	}
-	mesh, err := c.ramp(ctx, Options{Publishers: c.Publishers, Players: c.Players}, nil)
+	mesh, err := c.ramp(ctx, Options{Publishers: c.Publishers, Players: c.Players, Budget: c.Budget}, nil)
 	if err != nil {
 		return rep, err
 	}
@@ -78,7 +80,7 @@ func Bench(ctx context.Context, c Config) (Report, error) {
 				break
 			}
 		}
-		top, err := c.ramp(ctx, Options{TopN: c.TopN, Publishers: c.TopNStep}, extra)
+		top, err := c.ramp(ctx, Options{TopN: c.TopN, Publishers: c.TopNStep, Budget: c.TopNBudget}, extra)
 		if err != nil {
 			return rep, err
 		}
@@ -96,14 +98,16 @@ func (c Config) ramp(ctx context.Context, o Options, extra []string) (Result, er
 	}
 	defer srv.Close()
 	o.URL, o.AppID, o.AppKey, o.ServerPID = srv.URL, srv.AppID, srv.AppKey, srv.PID
-	o.MaxSteps, o.Window, o.Budget = c.MaxSteps, c.Window, c.Budget
+	o.MaxSteps, o.Window = c.MaxSteps, c.Window
 	o.WatchCores, o.ServerCore, o.LoadgenCore = true, c.ServerCPU, c.LoadgenCPU
 	if c.Progress != nil {
 		mode := "full mesh"
 		if o.TopN > 0 {
 			mode = fmt.Sprintf("top-%d", o.TopN)
 		}
-		fmt.Fprintf(c.Progress, "%s: %s\n", mode, strings.Join(srv.Args, " "))
+		args := strings.Join(srv.Args, " ")
+		args = strings.Replace(args, srv.AppKey, "(random)", 1) // a throwaway key, but still a key
+		fmt.Fprintf(c.Progress, "%s: %s\n", mode, args)
 		o.Progress = func(s Step) {
 			fmt.Fprintf(c.Progress, "  %d users: %.0f pps forwarded, loss %.2f%%, server cpu %.0f%%, load generator cpu %.0f%%, p99 %.2f ms\n",
 				s.Participants, s.ForwardedPPS, 100*s.Loss, 100*s.ServerCPU, 100*s.LoadgenCPU, s.P99)
@@ -160,7 +164,7 @@ func printSteps(w io.Writer, r Result) {
 	for _, s := range r.Steps {
 		retried := ""
 		if s.Retried {
-			retried = " (second try)"
+			retried = " (retried)"
 		}
 		fmt.Fprintf(w, "%5d %5d %8.0f %8.0f %8.0f %6.2f %5.0f%% %5.0f%% %7.2f %7.2f %7.1f %6.1f %5.0f%% %5.0f%%%s\n",
 			s.Rooms, s.Participants, s.SentPPS, s.ExpectedPPS, s.ForwardedPPS, 100*s.Loss, 100*s.ServerCPU, 100*s.LoadgenCPU,

@@ -50,7 +50,7 @@ func TestStepAgainstInProcessServer(t *testing.T) {
 	opt := Options{URL: url, AppID: testAppID, AppKey: testAppKey, Publishers: 2, Players: 2, Window: 2 * time.Second, Settle: 200 * time.Millisecond}.withDefaults()
 	b := &bench{opt: opt, api: api, clk: clock{base: time.Now()}}
 	defer b.closeAll()
-	if err := b.grow(ctx, 0); err != nil {
+	if err := b.grow(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.waitFlowing(ctx); err != nil {
