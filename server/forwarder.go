@@ -106,7 +106,7 @@ func (f *forwarder) forward(pkt *rtp.Packet, b []byte, now int64) {
 	}
 	f.pub.packetsIn.Add(1)
 	f.pub.bytesIn.Add(uint64(len(b)))
-	f.rx.observe(pkt.SequenceNumber, pkt.Timestamp, now, len(b), f.clock)
+	f.rx.observe(pkt.SequenceNumber, pkt.Timestamp, now, len(pkt.Payload), f.clock)
 	var level []byte
 	if f.inExt != 0 {
 		level = pkt.Header.GetExtension(f.inExt)

@@ -75,7 +75,7 @@ func startServer(t *testing.T, cfg Config) (*Server, string) {
 // default interceptors, loopback host candidates. With extFirst, another
 // extension is registered before the audio level so that the audio level
 // gets a different id than on the server.
-func clientAPI(t *testing.T, extFirst bool) *webrtc.API {
+func clientAPI(t *testing.T, extFirst bool, dropIn int) *webrtc.API {
 	t.Helper()
 	me := &webrtc.MediaEngine{}
 	if err := me.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: pionutil.OpusCodec, PayloadType: pionutil.OpusPayloadType}, webrtc.RTPCodecTypeAudio); err != nil {
@@ -90,6 +90,11 @@ func clientAPI(t *testing.T, extFirst bool) *webrtc.API {
 		t.Fatal(err)
 	}
 	ir := &interceptor.Registry{}
+	if dropIn > 0 {
+		// First, so it sits closest to the network: every other
+		// interceptor sees the stream with the gaps.
+		ir.Add(lossyReceive(dropIn))
+	}
 	if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
 		t.Fatal(err)
 	}
@@ -114,6 +119,10 @@ type clientOpts struct {
 	rejectOffers int
 	// neverAnswer makes the client ignore subscribe offers.
 	neverAnswer bool
+	// dropIn drops this percentage of the RTP packets the client
+	// receives before pion's interceptors see them, so its receiver
+	// reports show the loss (lossyReceive in monitor_test.go).
+	dropIn int
 	// onPacket, if set, sees every received packet, on the track's
 	// goroutine, with the stream id (the publisher) it came on and the
 	// audio-level id negotiated for it.
@@ -170,7 +179,7 @@ func dial(t *testing.T, url string, opts clientOpts) *client {
 	}
 	c := &client{
 		t: t, opts: opts, ws: ws,
-		api:      clientAPI(t, opts.extFirst),
+		api:      clientAPI(t, opts.extFirst, opts.dropIn),
 		pending:  map[string]chan signal.Message{},
 		notes:    make(chan signal.Message, 1024),
 		recv:     map[string]*trackStats{},
@@ -459,6 +468,11 @@ type publisher struct {
 	extID  uint8
 	level  atomic.Uint32 // the extension byte sent (V bit | -dBov)
 	sent   atomic.Int64
+	// lossPct drops this percentage of the packets before they leave (the
+	// sequence numbers still advance, as on a lossy link); paused stops
+	// sending altogether (and the sequence numbers with it).
+	lossPct atomic.Int32
+	paused  atomic.Bool
 	// next, if set, makes each packet's payload and level; otherwise the
 	// payload is synthetic and the level is the one in level.
 	next func() (payload []byte, level byte)
@@ -522,14 +536,24 @@ func (p *publisher) run(stop <-chan struct{}) {
 	defer tick.Stop()
 	payload := append(append([]byte{}, opusTOC...), make([]byte, 40)...)
 	pkt := rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: 65500, Timestamp: 1 << 31}}
-	for {
+	for n := int32(0); ; {
 		select {
 		case <-stop:
 			return
 		case <-tick.C:
 		}
+		if p.paused.Load() {
+			continue
+		}
 		pkt.SequenceNumber++ // wraps past 65535 after 35 packets
 		pkt.Timestamp += 960
+		if loss := p.lossPct.Load(); loss > 0 {
+			// Exactly loss of every 100 consecutive packets.
+			n++
+			if n*loss%100 < loss {
+				continue
+			}
+		}
 		pkt.Payload = payload
 		level := byte(p.level.Load())
 		if p.next != nil {

@@ -117,7 +117,7 @@ type rxStats struct {
 	bytes    atomic.Uint64
 }
 
-// observe records a packet of n bytes with sequence number seq and RTP
+// observe records a packet with n payload bytes with sequence number seq and RTP
 // timestamp ts arriving at now (unix ns), for a clock of clock Hz.
 func (r *rxStats) observe(seq uint16, ts uint32, now int64, n int, clock uint32) {
 	r.received.Add(1)
