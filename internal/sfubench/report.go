@@ -141,7 +141,7 @@ func (r Report) Print(w io.Writer) {
 		}
 	}
 	if contended > 0 {
-		fmt.Fprintf(w, "warning: in %d of %d steps other work used more than %.0f%% of a benchmark core; those steps are not used above\n", contended, len(m.Steps), 100*maxOther)
+		fmt.Fprintf(w, "warning: in %d of %d steps other work used more than %.0f%% of a benchmark core; the figures above use clean steps when there are any\n", contended, len(m.Steps), 100*maxOther)
 	}
 	if m.Half != nil {
 		fmt.Fprintf(w, "latency at half load (%.0f pps, server cpu %.0f%%): p50 %.2f ms, p99 %.2f ms\n",

@@ -27,6 +27,13 @@ func TestSummarize(t *testing.T) {
 			t.Fatalf("half load at %v pps, want 20000 (closest clean step to 25000)", r.Half.ForwardedPPS)
 		}
 	})
+	t.Run("every step contended", func(t *testing.T) {
+		r := Result{Steps: []Step{step(10000, 0.2, 0, 0.3), step(20000, 0.4, 0, 0.3), step(30000, 0.5, 0.2, 0.3)}}
+		r.summarize(opt)
+		if r.At.ForwardedPPS != 20000 || r.Half != nil {
+			t.Fatalf("at %v pps, half %v; want the last lossless step and no half-load latency", r.At.ForwardedPPS, r.Half)
+		}
+	})
 	t.Run("top-n largest room held", func(t *testing.T) {
 		r := Result{TopN: 3, Saturated: true, Steps: []Step{step(10000, 0.3, 0, 0), step(20000, 0.7, 0, 0), step(30000, 0.99, 0, 0)}}
 		r.summarize(opt)
