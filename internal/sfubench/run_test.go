@@ -155,3 +155,30 @@ func TestSendTime(t *testing.T) {
 		t.Error("a foreign payload was accepted")
 	}
 }
+
+// TestTopNRampCountsTheLoudest runs the top-N ramp's bookkeeping against a
+// server that forwards everything: with 3 publishers and top-2 each one
+// expects exactly the 2 others, so nothing may count as lost, and the
+// room held is the one step's 3 participants.
+func TestTopNRampCountsTheLoudest(t *testing.T) {
+	t.Cleanup(test.CheckRoutines(t))
+	_, url := startServer(t)
+	res, err := Run(context.Background(), Options{
+		URL: url, AppID: testAppID, AppKey: testAppKey,
+		TopN: 2, Publishers: 3, MaxSteps: 1,
+		Window: time.Second, Settle: 100 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Steps) != 1 {
+		t.Fatalf("%d steps (limit %q), want 1", len(res.Steps), res.Limit)
+	}
+	st := res.Steps[0]
+	if st.Publishers != 3 || st.Participants != 3 || st.ExpectedPPS != 2*st.SentPPS || st.Loss > 0.05 || st.Loss < -0.01 {
+		t.Fatalf("step %+v: want 3 publishers, expected = 2 x sent, no loss", st)
+	}
+	if res.LargestRoom != 3 {
+		t.Fatalf("largest room %d, want 3", res.LargestRoom)
+	}
+}
