@@ -25,7 +25,7 @@ const receiveMTU = 1500
 type forwarder struct {
 	pub    *participant
 	remote *webrtc.TrackRemote
-	local  *webrtc.TrackLocalStaticRTP
+	local  rtpTrack      // a gatedTrack (topn.go)
 	stream signal.Stream // guarded by the room's mutex once published
 
 	// inExt is the audio-level extension id the publisher negotiated;
@@ -53,10 +53,7 @@ type forwarder struct {
 // newForwarder prepares the forwarding of remote, published by p as the
 // track trackID of p's stream.
 func newForwarder(p *participant, remote *webrtc.TrackRemote, recv *webrtc.RTPReceiver, trackID string) (*forwarder, error) {
-	local, err := webrtc.NewTrackLocalStaticRTP(remote.Codec().RTPCodecCapability, trackID, p.userID)
-	if err != nil {
-		return nil, err
-	}
+	local := newGatedTrack(remote.Codec().RTPCodecCapability, trackID, p.userID)
 	kind := signal.KindAudio
 	if remote.Kind() == webrtc.RTPCodecTypeVideo {
 		kind = signal.KindVideo

@@ -35,6 +35,7 @@ type monitor struct {
 	nextQuality time.Time
 	streams     map[*forwarder]*streamState
 	downs       map[*participant]*downState
+	top         topN
 }
 
 // streamState is what the monitor tracks of one published track.
@@ -161,6 +162,16 @@ func (m *monitor) speaking() {
 		m.speaker = speaker
 		m.broadcast(signal.Message{Type: signal.TypeActiveSpeaker, UserID: speaker}, nil)
 	}
+	if n := r.srv.cfg.TopN; n > 0 {
+		m.top.update(n, r.members, func(p *participant) float64 { return m.speech[p].smoothed })
+		for _, q := range r.members {
+			for f, l := range q.sub.linksOf() {
+				if l.gate != nil && f.stream.Kind == signal.KindAudio {
+					l.gate.Store(!m.top.hears(f.pub))
+				}
+			}
+		}
+	}
 }
 
 // health sends stream-interrupted to the subscribers of a track that
@@ -276,7 +287,7 @@ func (m *monitor) downlink(p *participant, now time.Time) int {
 			ds.scores[f] = sc
 		}
 		switch {
-		case mark.seen && now.Sub(mark.at) > 3*qualityWindow && m.delivering(f):
+		case mark.seen && now.Sub(mark.at) > 3*qualityWindow && m.delivering(f) && (l.gate == nil || !l.gate.Load()):
 			// Packets go out but no reports come back: the link is down.
 			worst, measured = max(worst, signal.QualityDown), true
 		case s.expected > 0:

@@ -180,6 +180,10 @@ type rrLink struct {
 	lost     uint32    // cumulative packets lost
 	jitterTS uint32
 	rtt      time.Duration
+
+	// gate, when set, is this subscriber's top-N gate of the track
+	// (topn.go): true while its packets are held back.
+	gate *atomic.Bool
 }
 
 // onRTCP records the reports about this link's SSRC in the compound RTCP

@@ -159,6 +159,11 @@ func (s *subscriber) reconcile() bool {
 		link := &rrLink{}
 		if enc := tr.Sender().GetParameters().Encodings; len(enc) > 0 {
 			link.ssrc = uint32(enc[0].SSRC)
+			if g, ok := f.local.(*gatedTrack); ok {
+				// Under top-N an audio track starts held back; the
+				// monitor opens it if its speaker is among the N.
+				link.gate = g.gate(enc[0].SSRC, s.p.srv.cfg.TopN > 0 && f.stream.Kind == signal.KindAudio)
+			}
 		}
 		s.mu.Lock()
 		s.links[f] = link
