@@ -17,6 +17,8 @@ func newServeCmd(g *globals) *cobra.Command {
 	var listen, appID, appKey string
 	var maxParticipants, maxRooms int
 	var tokenLead time.Duration
+	var topN int
+	var streamDetect time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve [--listen 127.0.0.1:7880] [--app-id ID --app-key KEY]",
 		Short: "Run the room server",
@@ -49,6 +51,7 @@ configured, serve creates them and saves them to the configuration file.`,
 				return err
 			}
 			srv, err := server.New(server.Config{Listen: cfg.Server.Listen, AppID: cfg.App.ID, AppKey: cfg.App.Key,
+				TopN: topN, StreamDetectInterval: streamDetect,
 				MaxRoomParticipants: maxParticipants, MaxRooms: maxRooms, TokenWillExpireLead: tokenLead}, log)
 			if err != nil {
 				return err
@@ -79,6 +82,8 @@ configured, serve creates them and saves them to the configuration file.`,
 	f.IntVar(&maxParticipants, "max-participants", server.DefaultMaxRoomParticipants, "most participants in one room; one more gets 34000001 (room is full)")
 	f.IntVar(&maxRooms, "max-rooms", server.DefaultMaxRooms, "most rooms on this server; a join creating one more gets 91000020")
 	f.DurationVar(&tokenLead, "token-lead", server.DefaultTokenWillExpireLead, "how long before a session's signature expires it gets token-will-expire")
+	f.IntVar(&topN, "top-n", 0, "forward to each subscriber only the audio of the N loudest speakers (0: everyone)")
+	f.DurationVar(&streamDetect, "stream-detect", server.DefaultStreamDetectInterval, "how long a stream may deliver nothing before its subscribers get stream-interrupted (1s-60s)")
 	return cmd
 }
 
