@@ -444,6 +444,13 @@ func (s *session) onSubscribeOffer(m signal.Message) {
 		s.sub = sub
 	}
 	answer, err := s.sub.answer(m.SDP)
+	if errors.Is(err, webrtc.ErrConnectionClosed) {
+		// The server closed the subscribe connection: the session is
+		// ending (shutdown, kick, expiry) and the message saying why
+		// follows; the offer crossed it and is moot.
+		s.e.log.Info("subscribe offer on a closed connection", "err", err)
+		return
+	}
 	if err != nil {
 		s.fail(signal.CodeNegotiation, "cannot apply the server's offer: %v", err)
 		_ = s.conn.send(signal.Message{Type: signal.TypeError, ID: m.ID, Code: signal.CodeNegotiation, Message: err.Error()})

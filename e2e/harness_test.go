@@ -67,6 +67,13 @@ func (e *env) command(role string, args ...string) *exec.Cmd {
 // startServer runs `confab serve` on a free loopback port and returns its
 // websocket URL. The server is stopped with SIGTERM at cleanup.
 func (e *env) startServer() string {
+	url, _ := e.startServerProc()
+	return url
+}
+
+// startServerProc is startServer that also returns the server process, for
+// tests that stop it themselves.
+func (e *env) startServerProc() (string, *exec.Cmd) {
 	t := e.t
 	cmd := e.command("server", "serve", "--listen", "127.0.0.1:0")
 	out, err := cmd.StdoutPipe()
@@ -99,7 +106,7 @@ func (e *env) startServer() string {
 					for range lines {
 					}
 				}()
-				return "ws://" + addr
+				return "ws://" + addr, cmd
 			}
 		case <-deadline:
 			t.Fatal("confab serve did not print its address within 15s")
