@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/confab-rtc/confab/internal/pionutil"
 
 	"github.com/confab-rtc/confab/signal"
 )
@@ -143,5 +146,78 @@ func TestTopN(t *testing.T) {
 	t.Logf("sequence gaps seen by the listener: %d", gaps)
 	if gaps > 2 {
 		t.Fatalf("the listener saw %d sequence gaps: a paused stream must resume without a gap", gaps)
+	}
+}
+
+// ssrcBinding is a fakeBinding with its own SSRC.
+type ssrcBinding struct {
+	*fakeBinding
+	ssrc webrtc.SSRC
+}
+
+func (b ssrcBinding) SSRC() webrtc.SSRC { return b.ssrc }
+
+// nullWriter discards packets.
+type nullWriter struct{ ssrcBinding }
+
+func (nullWriter) WriteRTP(*rtp.Header, []byte) (int, error) { return 0, nil }
+func (w nullWriter) WriteStream() webrtc.TrackLocalWriter    { return w }
+
+func TestGatedTrack(t *testing.T) {
+	tr := newGatedTrack(pionutil.OpusCodec, "mic", "alice")
+	a := ssrcBinding{&fakeBinding{id: "a"}, 1}
+	b := ssrcBinding{&fakeBinding{id: "b"}, 2}
+	gate := tr.gate(2, false)
+	for _, x := range []ssrcBinding{a, b} {
+		if c, err := tr.Bind(x); err != nil || c.PayloadType != 100 {
+			t.Fatalf("bind: %v %v", c, err)
+		}
+	}
+	for seq := uint16(65533); seq != 4; seq++ { // 65533..3, wrapping
+		gate.Store(seq == 65535 || seq == 0 || seq == 1) // b misses three
+		pkt := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 111, SequenceNumber: seq, Timestamp: 960 * uint32(seq), SSRC: 9}, Payload: []byte{0xfc}}
+		if err := tr.WriteRTP(&pkt); err != nil || pkt.SequenceNumber != seq {
+			t.Fatalf("WriteRTP: %v, sequence number left at %d", err, pkt.SequenceNumber)
+		}
+	}
+	seqs := func(b *fakeBinding) (out []uint16, ts []uint32) {
+		for _, p := range b.written {
+			if p.SSRC != 1 && p.SSRC != 2 || p.PayloadType != 100 {
+				t.Fatalf("packet with ssrc %d payload type %d", p.SSRC, p.PayloadType)
+			}
+			out = append(out, p.SequenceNumber)
+			ts = append(ts, p.Timestamp/960)
+		}
+		return out, ts
+	}
+	if got, _ := seqs(a.fakeBinding); !slices.Equal(got, []uint16{65533, 65534, 65535, 0, 1, 2, 3}) {
+		t.Fatalf("open binding got %v", got)
+	}
+	// b resumes with the next sequence number; the timestamps show the
+	// pause.
+	got, ts := seqs(b.fakeBinding)
+	if !slices.Equal(got, []uint16{65533, 65534, 65535, 0}) || !slices.Equal(ts, []uint32{65533, 65534, 2, 3}) {
+		t.Fatalf("gated binding got sequence numbers %v, timestamps/960 %v", got, ts)
+	}
+	if err := tr.Unbind(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Unbind(b); err == nil {
+		t.Fatal("a second unbind succeeded")
+	}
+}
+
+func TestGatedTrackDoesNotAllocate(t *testing.T) {
+	tr := newGatedTrack(pionutil.OpusCodec, "mic", "alice")
+	for i := 0; i < 3; i++ {
+		w := nullWriter{ssrcBinding{&fakeBinding{id: fmt.Sprint(i)}, webrtc.SSRC(i + 1)}}
+		if _, err := tr.Bind(w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr.gate(2, true)
+	pkt := rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: 1}, Payload: []byte{0xfc}}
+	if n := testing.AllocsPerRun(1000, func() { pkt.SequenceNumber++; _ = tr.WriteRTP(&pkt) }); n != 0 {
+		t.Fatalf("WriteRTP allocates %.0f times", n)
 	}
 }
