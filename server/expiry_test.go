@@ -50,11 +50,13 @@ func joinTTL(room, user string, ttl time.Duration) signal.Message {
 // reason 6.
 func TestSignatureExpiry(t *testing.T) {
 	guard(t)
-	srv, url := startServer(t, Config{TokenWillExpireLead: 2 * time.Second})
+	// Seconds of slack around each step: publishing must happen before
+	// the expiry even on a loaded machine.
+	srv, url := startServer(t, Config{TokenWillExpireLead: 3 * time.Second})
 	bob := dial(t, url, clientOpts{})
 	alice := dial(t, url, clientOpts{})
 	bob.join("r", "bob", signal.RoleJoiner)
-	m := joinTTL("r", "alice", 3*time.Second)
+	m := joinTTL("r", "alice", 6*time.Second)
 	if r := alice.request(m); r.Type != signal.TypeJoined {
 		t.Fatalf("join: %s %d %s", r.Type, r.Code, r.Message)
 	}
@@ -88,11 +90,11 @@ func TestSignatureExpiry(t *testing.T) {
 // signature, still valid, is refused; the current one again is an ok.
 func TestSignatureRenewal(t *testing.T) {
 	guard(t)
-	srv, url := startServer(t, Config{TokenWillExpireLead: 2 * time.Second})
+	srv, url := startServer(t, Config{TokenWillExpireLead: 4 * time.Second})
 	bob := dial(t, url, clientOpts{})
 	alice := dial(t, url, clientOpts{})
 	bob.join("r", "bob", signal.RoleJoiner)
-	m := joinTTL("r", "alice", 3*time.Second)
+	m := joinTTL("r", "alice", 6*time.Second)
 	if r := alice.request(m); r.Type != signal.TypeJoined {
 		t.Fatalf("join: %s %d %s", r.Type, r.Code, r.Message)
 	}
@@ -100,11 +102,11 @@ func TestSignatureRenewal(t *testing.T) {
 	bob.flowing("alice", 3)
 	alice.waitNote(signal.TypeTokenWillExpire)
 
-	sig, ctime := signed("r", "alice", 5*time.Second)
+	sig, ctime := signed("r", "alice", 7*time.Second)
 	if r := alice.request(signal.Message{Type: signal.TypeRenewSignature, Signature: sig, CTime: ctime}); r.Type != signal.TypeOK {
 		t.Fatalf("renew: %s %d %s", r.Type, r.Code, r.Message)
 	}
-	older, octime := signed("r", "alice", 4*time.Second)
+	older, octime := signed("r", "alice", 6*time.Second)
 	if r := alice.request(signal.Message{Type: signal.TypeRenewSignature, Signature: older, CTime: octime}); r.Code != signal.CodeBadRequest {
 		t.Fatalf("renew with an older signature: %s %d %s", r.Type, r.Code, r.Message)
 	}

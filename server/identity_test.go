@@ -58,8 +58,8 @@ func TestRename(t *testing.T) {
 
 // TestSwitchRole: a player cannot publish; switching to joiner lets it
 // publish to the room; switching back to player ends its stream for the
-// others (stream-removed, then role-changed) and it can no longer publish.
-// It keeps receiving throughout.
+// others (stream-removed, then role-changed) and it can no longer publish;
+// a second switch to joiner publishes again. It keeps receiving throughout.
 func TestSwitchRole(t *testing.T) {
 	guard(t)
 	srv, url := startServer(t, Config{})
@@ -116,4 +116,15 @@ func TestSwitchRole(t *testing.T) {
 	if info, _ := srv.Participant("r", "bob"); info.Role != signal.RolePlayer {
 		t.Fatalf("a refused switch changed the role to %d", info.Role)
 	}
+
+	// Back to joiner: a new publish connection, a new stream.
+	_ = bob.pub.Close() // the server closed its side at the switch to player
+	if r := bob.request(switchRoleMsg("r", "bob", signal.RoleJoiner)); r.Type != signal.TypeOK {
+		t.Fatalf("second switch to joiner: %s %d %s", r.Type, r.Code, r.Message)
+	}
+	bob.publish("bob", "mic", 50)
+	if n := alice.waitNote(signal.TypeStreamAdded); n.Stream == nil || n.Stream.UserID != "bob" {
+		t.Fatalf("stream-added after publishing again = %+v", n)
+	}
+	alice.flowing("bob", 5)
 }
