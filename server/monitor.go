@@ -46,12 +46,14 @@ type streamState struct {
 	mark        rxMark
 	score       qualityScore
 	bitrateLow  bool
+	bits        float64 // payload bit/s received in the last quality window
 }
 
 // downState is what the monitor tracks of one participant's downlink.
 type downState struct {
 	marks   map[*forwarder]rrMark
 	scores  map[*forwarder]*qualityScore
+	recvLow map[*forwarder]bool // media-exception 1004 raised
 	quality int
 }
 
@@ -217,9 +219,11 @@ func (m *monitor) quality(now time.Time, send bool) {
 	r := m.r
 	notes := make([]signal.Message, 0, len(r.members))
 	for _, p := range r.members {
-		up := m.uplink(p, now, send)
-		down := m.downlink(p, now)
-		notes = append(notes, signal.Message{Type: signal.TypeNetworkQuality, UserID: p.userID, Uplink: up, Downlink: down})
+		notes = append(notes, signal.Message{Type: signal.TypeNetworkQuality, UserID: p.userID, Uplink: m.uplink(p, send)})
+	}
+	// Downlinks second: they compare with this window's uplink bitrates.
+	for i, p := range r.members {
+		notes[i].Downlink = m.downlink(p, now, send)
 	}
 	for p := range m.downs {
 		if !slices.Contains(r.members, p) {
@@ -237,7 +241,7 @@ func (m *monitor) quality(now time.Time, send bool) {
 // uplink scores p's published tracks as the server receives them: the
 // worst track wins, and a track whose packets stopped is QualityDown. It
 // also raises and clears media-exception SendBitrateLow.
-func (m *monitor) uplink(p *participant, now time.Time, send bool) int {
+func (m *monitor) uplink(p *participant, send bool) int {
 	q := signal.QualityUnknown
 	for _, f := range p.tracks {
 		st := m.streams[f]
@@ -247,7 +251,7 @@ func (m *monitor) uplink(p *participant, now time.Time, send bool) int {
 		prev := st.mark
 		s, mark := f.rx.sample(prev, f.clock, f.fec)
 		bits := float64(mark.bytes-prev.bytes) * 8 / qualityWindow.Seconds()
-		st.mark = mark
+		st.mark, st.bits = mark, bits
 		if !send {
 			continue
 		}
@@ -269,11 +273,12 @@ func (m *monitor) uplink(p *participant, now time.Time, send bool) int {
 
 // downlink scores the tracks p receives from their receiver reports: the
 // worst wins; a link without new reports keeps its last score, and p's
-// quality stays as it was when nothing was measured.
-func (m *monitor) downlink(p *participant, now time.Time) int {
+// quality stays as it was when nothing was measured. With send it also
+// raises and clears media-exception RecvBitrateLow.
+func (m *monitor) downlink(p *participant, now time.Time, send bool) int {
 	ds := m.downs[p]
 	if ds == nil {
-		ds = &downState{marks: map[*forwarder]rrMark{}, scores: map[*forwarder]*qualityScore{}}
+		ds = &downState{marks: map[*forwarder]rrMark{}, scores: map[*forwarder]*qualityScore{}, recvLow: map[*forwarder]bool{}}
 		m.downs[p] = ds
 	}
 	links := p.sub.linksOf()
@@ -292,6 +297,9 @@ func (m *monitor) downlink(p *participant, now time.Time) int {
 			worst, measured = max(worst, signal.QualityDown), true
 		case s.expected > 0:
 			worst, measured = max(worst, scoreQuality(sc.update(packetScore(s)))), true
+			if send {
+				m.recvBitrate(p, ds, f, s)
+			}
 		case sc.seen:
 			worst, measured = max(worst, scoreQuality(sc.score)), true
 		}
@@ -300,12 +308,32 @@ func (m *monitor) downlink(p *participant, now time.Time) int {
 		if _, ok := links[f]; !ok {
 			delete(ds.marks, f)
 			delete(ds.scores, f)
+			delete(ds.recvLow, f)
 		}
 	}
 	if measured {
 		ds.quality = worst
 	}
 	return ds.quality
+}
+
+// recvBitrate raises media-exception RecvBitrateLow for p when an audio
+// track that reaches the server at a healthy bitrate reaches p, after the
+// loss in its receiver reports, under minSendBitrate; and clears it when
+// that is over. A publisher that itself sends too little is told so
+// (uplink), not its receivers.
+func (m *monitor) recvBitrate(p *participant, ds *downState, f *forwarder, s linkSample) {
+	st := m.streams[f]
+	if st == nil || f.stream.Kind != signal.KindAudio {
+		return
+	}
+	share := 1 - float64(s.lost)/float64(s.expected)
+	low := !f.pub.audioMuted && st.bits >= minSendBitrate && st.bits*share < minSendBitrate
+	if low == ds.recvLow[f] {
+		return
+	}
+	ds.recvLow[f] = low
+	p.send(signal.Message{Type: signal.TypeMediaException, UserID: f.pub.userID, Kind: f.stream.Kind, Code: signal.MediaExceptionRecvBitrateLow, Resumed: !low})
 }
 
 // delivering reports whether f's packets still arrive (and so go out).

@@ -234,3 +234,43 @@ func TestSendBitrateLow(t *testing.T) {
 		t.Fatalf("media-exception %+v: want code 1002 resumed", m)
 	}
 }
+
+// TestRecvBitrateLow: a receiver losing 70 % of a healthy 16 kbit/s
+// stream gets media-exception 1004 about its publisher, and resumed once
+// the publisher's stream is big enough that 30 % of it is plenty. The
+// publisher, whose uplink is fine, gets no exception.
+func TestRecvBitrateLow(t *testing.T) {
+	guard(t)
+	_, url := startServer(t, Config{})
+	a, b := dial(t, url, clientOpts{}), dial(t, url, clientOpts{dropIn: 70})
+	a.join("lossy", "a", signal.RoleJoiner)
+	b.join("lossy", "b", signal.RoleJoiner)
+	var big atomic.Bool
+	payload := append(append([]byte{}, opusTOC...), make([]byte, 200)...)
+	a.publishWith("a", "mic", 0, func() ([]byte, byte) {
+		if big.Load() {
+			return payload, 0x80 | 15 // 80 kbit/s
+		}
+		return payload[:41], 0x80 | 15 // 16.4 kbit/s
+	})
+	m := b.waitNote(signal.TypeMediaException)
+	if m.UserID != "a" || m.Kind != signal.KindAudio || m.Code != signal.MediaExceptionRecvBitrateLow || m.Resumed {
+		t.Fatalf("media-exception %+v: want a's audio, code 1004, not resumed", m)
+	}
+	big.Store(true)
+	m = b.waitNote(signal.TypeMediaException)
+	if m.UserID != "a" || m.Code != signal.MediaExceptionRecvBitrateLow || !m.Resumed {
+		t.Fatalf("media-exception %+v: want code 1004 resumed", m)
+	}
+	for {
+		select {
+		case n := <-a.notes:
+			if n.Type == signal.TypeMediaException {
+				t.Fatalf("the publisher got %+v", n)
+			}
+			continue
+		default:
+		}
+		break
+	}
+}
