@@ -19,6 +19,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	var tokenLead time.Duration
 	var topN int
 	var streamDetect time.Duration
+	var webhooks []string
 	cmd := &cobra.Command{
 		Use:   "serve [--listen 127.0.0.1:7880] [--app-id ID --app-key KEY]",
 		Short: "Run the room server",
@@ -47,12 +48,13 @@ configured, serve creates them and saves them to the configuration file.`,
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "Created app credentials (app id %s) and saved them to %s\n", cfg.App.ID, path)
 			}
+			cfg.Server.Webhooks = append(cfg.Server.Webhooks, webhooks...)
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
 			srv, err := server.New(server.Config{Listen: cfg.Server.Listen, AppID: cfg.App.ID, AppKey: cfg.App.Key,
 				TopN: topN, StreamDetectInterval: streamDetect,
-				MaxRoomParticipants: maxParticipants, MaxRooms: maxRooms, TokenWillExpireLead: tokenLead}, log)
+				MaxRoomParticipants: maxParticipants, MaxRooms: maxRooms, TokenWillExpireLead: tokenLead, Webhooks: cfg.Server.Webhooks}, log)
 			if err != nil {
 				return err
 			}
@@ -81,6 +83,7 @@ configured, serve creates them and saves them to the configuration file.`,
 	f.StringVar(&appKey, "app-key", "", "app key (default: from the configuration file)")
 	f.IntVar(&maxParticipants, "max-participants", server.DefaultMaxRoomParticipants, "most participants in one room; one more gets 34000001 (room is full)")
 	f.IntVar(&maxRooms, "max-rooms", server.DefaultMaxRooms, "most rooms on this server; a join creating one more gets 91000020")
+	f.StringArrayVar(&webhooks, "webhook", nil, "URL to POST room and user events to, signed with the app key (repeatable; adds to [server] webhooks)")
 	f.DurationVar(&tokenLead, "token-lead", server.DefaultTokenWillExpireLead, "how long before a session's signature expires it gets token-will-expire")
 	f.IntVar(&topN, "top-n", 0, "forward to each subscriber only the audio of the N loudest speakers (0: everyone)")
 	f.DurationVar(&streamDetect, "stream-detect", server.DefaultStreamDetectInterval, "how long a stream may deliver nothing before its subscribers get stream-interrupted (1s-60s)")

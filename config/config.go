@@ -33,6 +33,9 @@ type App struct {
 type Server struct {
 	// Listen is the host:port the server binds.
 	Listen string `toml:"listen"`
+	// Webhooks are http(s) URLs the server POSTs room and user events to
+	// (signal/PROTOCOL.md §10).
+	Webhooks []string `toml:"webhooks,omitempty"`
 }
 
 // Client holds the client's settings.
@@ -77,6 +80,11 @@ func (c Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Server.Listen); err != nil {
 		return fmt.Errorf("%w: server.listen %q: %v", ErrInvalid, c.Server.Listen, err)
+	}
+	for _, w := range c.Server.Webhooks {
+		if u, err := url.Parse(w); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%w: server.webhooks: %q must be an http or https URL", ErrInvalid, w)
+		}
 	}
 	if err := CheckServerURL(c.Client.ServerURL); err != nil {
 		return fmt.Errorf("%w: client.server_url: %v", ErrInvalid, err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -12,7 +13,7 @@ func TestLoadMissingGivesDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg != Default() {
+	if !reflect.DeepEqual(cfg, Default()) {
 		t.Fatalf("got %+v, want defaults", cfg)
 	}
 }
@@ -22,6 +23,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	cfg := Default()
 	cfg.App = App{ID: "app1", Key: "0123456789abcdef0123"}
 	cfg.Client.UserName = "Zoë"
+	cfg.Server.Webhooks = []string{"https://example.com/hook"}
 	if err := Save(path, cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +38,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != cfg {
+	if !reflect.DeepEqual(got, cfg) {
 		t.Fatalf("got %+v, want %+v", got, cfg)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(path))
@@ -65,5 +67,20 @@ func TestLoadRejects(t *testing.T) {
 				t.Fatalf("err %v, want ErrInvalid", err)
 			}
 		})
+	}
+}
+
+// TestValidateWebhooks: server.webhooks must be http(s) URLs.
+func TestValidateWebhooks(t *testing.T) {
+	cfg := Default()
+	cfg.Server.Webhooks = []string{"http://127.0.0.1:9000/hook", "https://example.com/x"}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"ftp://x/y", "example.com/hook", "http://"} {
+		cfg.Server.Webhooks = []string{bad}
+		if err := cfg.Validate(); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%q: %v, want ErrInvalid", bad, err)
+		}
 	}
 }
