@@ -59,6 +59,8 @@ func newRoot() *cobra.Command {
   confab join ROOM            join a room in the full-screen interface
   confab join --headless ...  the same call without the interface, for bots and scripts
   confab token --room R --user U   make an access signature to hand out
+  confab rooms [--watch]      list the server's rooms (live with --watch)
+  confab admin kick|ban|dismiss    remove users or end rooms
   confab devices              list microphones and speakers`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -67,7 +69,7 @@ func newRoot() *cobra.Command {
 	pf.StringVar(&g.configPath, "config", "", "configuration file (default $XDG_CONFIG_HOME/confab/config.toml)")
 	pf.StringVar(&g.logFile, "log-file", "", "log file (default $XDG_STATE_HOME/confab/confab.log)")
 	pf.StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn or error")
-	root.AddCommand(newServeCmd(g), newTokenCmd(g), newJoinCmd(g), newDevicesCmd(g), newDemoCmd(g), newBenchCmd(g))
+	root.AddCommand(newServeCmd(g), newTokenCmd(g), newJoinCmd(g), newDevicesCmd(g), newDemoCmd(g), newBenchCmd(g), newRoomsCmd(g), newAdminCmd(g))
 	return root
 }
 
