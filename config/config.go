@@ -34,7 +34,7 @@ type Server struct {
 	// Listen is the host:port the server binds.
 	Listen string `toml:"listen"`
 	// Webhooks are http(s) URLs the server POSTs room and user events to
-	// (signal/PROTOCOL.md §10).
+	// (signal/PROTOCOL.md §16).
 	Webhooks []string `toml:"webhooks,omitempty"`
 }
 

@@ -97,7 +97,7 @@ type Config struct {
 	ICE ICEConfig
 
 	// Webhooks are the URLs room and user events are POSTed to
-	// (webhook.go, PROTOCOL.md §10). WebhookQueue bounds each URL's
+	// (webhook.go, PROTOCOL.md §16). WebhookQueue bounds each URL's
 	// undelivered events (default DefaultWebhookQueue; when full the
 	// oldest is dropped and counted). A failed POST is retried after
 	// WebhookBackoff, doubling up to WebhookMaxBackoff (defaults

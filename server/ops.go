@@ -17,7 +17,7 @@ const maxAdminBody = 64 << 10
 
 // initOps sets up the operations side of a new server (webhooks, metrics)
 // and mounts its HTTP routes: GET /v1/rooms, POST /v1/admin/{kick,ban,
-// dismiss} and GET /metrics (PROTOCOL.md §10).
+// dismiss} and GET /metrics (PROTOCOL.md §15).
 func (s *Server) initOps() error {
 	hooks, err := newWebhooks(s.cfg, s.log)
 	if err != nil {

@@ -113,7 +113,8 @@ type WebhookStats struct {
 	// Failed counts failed attempts (each retry counts).
 	Failed uint64
 	// Dropped counts events given up on: pushed out of a full queue, or
-	// refused with a 4xx status other than 408 and 429.
+	// refused with a 4xx status other than 408 and 429. An event pushed
+	// out while a POST of it is under way may still be delivered.
 	Dropped uint64
 	// Queued is how many events wait.
 	Queued int

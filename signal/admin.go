@@ -1,6 +1,6 @@
 package signal
 
-// Administration and the HTTP API (PROTOCOL.md §10).
+// Administration and the HTTP API (PROTOCOL.md §15).
 const (
 	// AdminRoom is the room name an administrator's signature is made for
 	// (the Bearer token of /v1/admin/*). It is not a valid room id and
