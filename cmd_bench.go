@@ -74,6 +74,7 @@ core holds with top-N on. The comparison is LiveKit's ~75,000 packets/s/core.`,
 	f.DurationVar(&c.Window, "window", c.Window, "measurement time per step")
 	f.DurationVar(&c.Budget, "budget", c.Budget, "time budget of the full-mesh ramp")
 	f.DurationVar(&c.TopNBudget, "top-n-budget", c.TopNBudget, "time budget of the top-N ramp")
+	f.BoolVar(&c.SkipMesh, "skip-mesh", false, "run only the top-N ramp")
 	f.IntVar(&c.TopN, "top-n", c.TopN, "top-N setting of the second ramp (0 skips it)")
 	f.IntVar(&c.TopNStep, "top-n-step", c.TopNStep, "publishers added per top-N step")
 	return cmd

@@ -19,8 +19,9 @@ type Options struct {
 	// server in this process (CPU is then not reported).
 	ServerPID int
 	// TopN, when > 0, ramps one room in which everyone publishes at a
-	// distinct level and expects each receiver to get the TopN loudest
-	// other streams; 0 ramps rooms in which everyone gets everything.
+	// distinct level and expects everyone to hear the room's TopN
+	// loudest speakers (a speaker hears the other TopN-1); 0 ramps rooms
+	// in which everyone gets everything.
 	TopN int
 	// Publishers is the number of publishers per room (full mesh) or
 	// added per step (top-N).
@@ -280,13 +281,19 @@ func (r *Result) summarize(opt Options) {
 	}
 	r.At = &at
 	r.PPSPerCore = at.PPSPerCore()
+	// The largest room held: among clean steps, else (every step
+	// disturbed) among the lossless ones.
+	for pass := 0; pass < 2 && r.TopN > 0 && r.LargestRoom == 0; pass++ {
+		for _, s := range r.Steps {
+			if s.Loss <= opt.MaxLoss && s.ServerCPU < opt.MaxCPU && (pass == 1 || !s.contended()) {
+				r.LargestRoom = max(r.LargestRoom, s.Participants)
+			}
+		}
+	}
 	best := -1
 	for i, s := range r.Steps {
 		if s.Loss > opt.MaxLoss || s.contended() {
 			continue
-		}
-		if r.TopN > 0 && s.ServerCPU < opt.MaxCPU && s.Participants > r.LargestRoom {
-			r.LargestRoom = s.Participants
 		}
 		if best < 0 || abs(s.ForwardedPPS-r.PPSPerCore/2) < abs(r.Steps[best].ForwardedPPS-r.PPSPerCore/2) {
 			best = i
@@ -308,7 +315,7 @@ func abs(x float64) float64 {
 // grow adds the next step's participants: more full-mesh rooms (one at first,
 // then a third more each step, so that the ramp reaches saturation within
 // its budget while its steps stay fine at low load), or more publishers in
-// the one top-N room.
+// the one top-N room (Publishers, or a third more once that is larger).
 func (b *bench) grow(ctx context.Context) error {
 	var specs []joinSpec
 	var rooms []*loadRoom // the room of each spec
@@ -317,7 +324,7 @@ func (b *bench) grow(ctx context.Context) error {
 			b.rooms = append(b.rooms, &loadRoom{name: "bench-top"})
 		}
 		r := b.rooms[0]
-		for k := 0; k < b.opt.Publishers; k++ {
+		for k := 0; k < max(b.opt.Publishers, r.pubs/3); k++ {
 			specs = append(specs, b.pubSpec(r, r.pubs+k))
 			rooms = append(rooms, r)
 		}
@@ -363,15 +370,15 @@ func (b *bench) grow(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// pubSpec describes publisher k of room r: each sends a distinct level,
+// pubSpec describes publisher k of room r: each sends a distinct level
+// (the 30th and later all send 127, silence),
 // publisher 0 the loudest, and a distinct phase so that packets do not
 // arrive at the server in bursts.
 func (b *bench) pubSpec(r *loadRoom, k int) joinSpec {
 	b.nPubs++
-	lvl := 10 + k
-	if lvl > 127 {
-		lvl = 127
-	}
+	// 4 dB apart: more than the server's top-N hysteresis (3 dB), so the
+	// loudest N win whatever order they joined in.
+	lvl := min(10+4*k, 127)
 	return joinSpec{
 		url: b.opt.URL, appID: b.opt.AppID, appKey: b.opt.AppKey,
 		room: r.name, userID: fmt.Sprintf("%s-p%d", r.name, k),
@@ -380,16 +387,25 @@ func (b *bench) pubSpec(r *loadRoom, k int) joinSpec {
 	}
 }
 
-// expectedTracks is how many streams member k of r should receive.
-func (b *bench) expectedTracks(r *loadRoom, k int) int {
-	others := r.pubs
-	if k < r.pubs {
-		others--
-	}
-	if b.opt.TopN > 0 && others > b.opt.TopN {
+// heard is how many of r's publishers everyone hears: all of them in a
+// full-mesh room, the TopN loudest (publishers 0 to TopN-1) with top-N,
+// which picks the room's loudest speakers and so sends each of them the
+// other TopN-1.
+func (b *bench) heard(r *loadRoom) int {
+	if b.opt.TopN > 0 && r.pubs > b.opt.TopN {
 		return b.opt.TopN
 	}
-	return others
+	return r.pubs
+}
+
+// expectedTracks is how many streams member k of r should receive: the
+// heard publishers but itself.
+func (b *bench) expectedTracks(r *loadRoom, k int) int {
+	n := b.heard(r)
+	if k < n {
+		n--
+	}
+	return n
 }
 
 // waitFlowing waits until every member receives every stream it should.
@@ -505,17 +521,13 @@ func (b *bench) measure(ctx context.Context) (Step, error) {
 }
 
 // expectedFor is how many packets of the window member k of r should
-// have received: everything its room published but its own (full mesh),
-// or the TopN loudest other streams (top-N).
+// have received: those of the heard publishers but its own.
 func (b *bench) expectedFor(r *loadRoom, k int) uint64 {
 	var n uint64
-	want := b.expectedTracks(r, k)
-	for p := 0; p < r.pubs && want > 0; p++ {
-		if p == k {
-			continue
+	for p := 0; p < b.heard(r); p++ {
+		if p != k {
+			n += r.members[p].sentWin.Load()
 		}
-		n += r.members[p].sentWin.Load()
-		want--
 	}
 	return n
 }

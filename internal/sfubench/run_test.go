@@ -157,7 +157,7 @@ func TestSendTime(t *testing.T) {
 }
 
 // TestTopNRampCountsTheLoudest runs the top-N ramp's bookkeeping against a
-// server that forwards everything: with 3 publishers and top-2 each one
+// server that forwards everything: with 3 publishers and top-3 each one
 // expects exactly the 2 others, so nothing may count as lost, and the
 // room held is the one step's 3 participants.
 func TestTopNRampCountsTheLoudest(t *testing.T) {
@@ -165,7 +165,7 @@ func TestTopNRampCountsTheLoudest(t *testing.T) {
 	_, url := startServer(t)
 	res, err := Run(context.Background(), Options{
 		URL: url, AppID: testAppID, AppKey: testAppKey,
-		TopN: 2, Publishers: 3, MaxSteps: 1,
+		TopN: 3, Publishers: 3, MaxSteps: 1,
 		Window: time.Second, Settle: 100 * time.Millisecond,
 	})
 	if err != nil {
@@ -180,5 +180,33 @@ func TestTopNRampCountsTheLoudest(t *testing.T) {
 	}
 	if res.LargestRoom != 3 {
 		t.Fatalf("largest room %d, want 3", res.LargestRoom)
+	}
+}
+
+func TestTopNExpectations(t *testing.T) {
+	b := &bench{opt: Options{TopN: 3}}
+	r := &loadRoom{pubs: 10}
+	for i := 0; i < 10; i++ {
+		m := &member{}
+		m.sentWin.Store(uint64(100 + i))
+		r.members = append(r.members, m)
+	}
+	// Publisher 1 is one of the 3 loudest: it hears 0 and 2.
+	if got := b.expectedTracks(r, 1); got != 2 {
+		t.Errorf("a top speaker expects %d streams, want 2", got)
+	}
+	if got := b.expectedFor(r, 1); got != 100+102 {
+		t.Errorf("a top speaker expects %d packets, want 202", got)
+	}
+	// Publisher 7 hears the 3 loudest.
+	if got := b.expectedTracks(r, 7); got != 3 {
+		t.Errorf("a quiet speaker expects %d streams, want 3", got)
+	}
+	if got := b.expectedFor(r, 7); got != 100+101+102 {
+		t.Errorf("a quiet speaker expects %d packets, want 303", got)
+	}
+	mesh := &bench{}
+	if got := mesh.expectedFor(r, 7); got != 1045-107 {
+		t.Errorf("full mesh: %d packets expected, want all but its own 107: %d", got, 1045-107)
 	}
 }
