@@ -152,3 +152,33 @@ func TestLobbySubscription(t *testing.T) {
 	}
 	lob.alive()
 }
+
+// TestSoloReplacedKeepsRoom: when the only member joins again from another
+// connection, the room lives on (same room session, listed, reachable):
+// the lobby sees updated, never destroyed and created.
+func TestSoloReplacedKeepsRoom(t *testing.T) {
+	guard(t)
+	srv, url := startServer(t, Config{})
+	lob := dial(t, url, clientOpts{})
+	lob.request(lobbyMsg("v"))
+	a := dial(t, url, clientOpts{})
+	a.join("r", "a", signal.RoleJoiner)
+	created := wantRoom(t, lob, signal.TypeRoomCreated, "r", 1)
+	a2 := dial(t, url, clientOpts{})
+	a2.join("r", "a", signal.RoleJoiner)
+	if k := a.waitNote(signal.TypeKicked); k.Reason != signal.ReasonBanned {
+		t.Fatalf("old session: kicked %+v", k)
+	}
+	if up := wantRoom(t, lob, signal.TypeRoomUpdated, "r", 1); up.CreatedAt != created.CreatedAt {
+		t.Fatalf("createdAt changed: %d -> %d", created.CreatedAt, up.CreatedAt)
+	}
+	b := dial(t, url, clientOpts{})
+	b.join("r", "b", signal.RoleJoiner)
+	if pj := a2.waitNote(signal.TypePeerJoin); pj.UserID != "b" {
+		t.Fatalf("a2 got peer-join %+v", pj)
+	}
+	wantRoom(t, lob, signal.TypeRoomUpdated, "r", 2)
+	if info, ok := srv.Room("r"); !ok || len(info.Participants) != 2 {
+		t.Fatalf("room r: %+v %v", info, ok)
+	}
+}

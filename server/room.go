@@ -27,6 +27,10 @@ type room struct {
 	// began and its room session id.
 	createdAt time.Time
 	sessionID string
+	// replacing is set while join removes an older session of the same
+	// user: the room must not close when that was its only member, or
+	// the new session would join a room the server no longer lists.
+	replacing bool
 }
 
 // join adds p, answering its join request reqID with joined, telling the
@@ -44,7 +48,9 @@ func (r *room) join(p *participant, reqID string) (replaced *participant, err *s
 		replaced = r.members[i]
 		// The caller tells the replaced session why it goes (kicked,
 		// reason 5) and disconnects it.
+		r.replacing = true
 		r.removeLocked(replaced, signal.ReasonBanned)
+		r.replacing = false
 	}
 	if len(r.members) >= r.srv.cfg.MaxRoomParticipants {
 		return replaced, signal.Errorf(signal.CodeRoomFull, "room %s is full (%d participants)", r.name, len(r.members)), false
@@ -101,7 +107,7 @@ func (r *room) removeLocked(p *participant, reason int) {
 		q.send(note)
 	}
 	r.srv.memberLeftLocked(r, p, reason, time.Now())
-	if len(r.members) == 0 {
+	if len(r.members) == 0 && !r.replacing {
 		r.closed = true
 		r.stopMonitor()
 		r.srv.dropRoom(r)

@@ -19,9 +19,10 @@ type totals struct {
 	packetsIn, packetsOut, bytesIn, bytesOut, dropped atomic.Uint64
 }
 
-// memberJoinedLocked runs after p was added to r's members at now.
+// memberJoinedLocked runs after p was added to r's members at now. The
+// first join of a room's life starts its room session.
 func (s *Server) memberJoinedLocked(r *room, p *participant, now time.Time) {
-	if len(r.members) == 1 {
+	if r.sessionID == "" {
 		r.createdAt = now
 		r.sessionID = newSessionID()
 		s.log.Info("room session started", "room", r.name, "roomSession", r.sessionID)
@@ -53,6 +54,9 @@ func (s *Server) memberLeftLocked(r *room, p *participant, reason int, now time.
 	}
 	ev.Payload.Reason = &reason
 	s.hooks.emit(ev)
+	if r.replacing {
+		return // the new session's join follows at once and updates the count
+	}
 	if len(r.members) > 0 {
 		s.lobby.update(signal.TypeRoomUpdated, r.infoLocked())
 		return
