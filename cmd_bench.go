@@ -24,7 +24,7 @@ func newBenchCmd(g *globals) *cobra.Command {
 }
 
 func newBenchSFUCmd(_ *globals) *cobra.Command {
-	c := sfubench.Config{ServerCPU: 0, Publishers: 10, Players: 10, TopN: 3, TopNStep: 10, MaxSteps: 12, Window: 5 * time.Second, Budget: 100 * time.Second, TopNBudget: 60 * time.Second}
+	c := sfubench.Config{ServerCPU: 0, Publishers: 10, Players: 10, TopN: 3, TopNStep: 10, MaxSteps: 12, Window: 5 * time.Second, Budget: 100 * time.Second, TopNBudget: 75 * time.Second}
 	var asJSON bool
 	var loadCPU int
 	cmd := &cobra.Command{

@@ -315,7 +315,8 @@ func abs(x float64) float64 {
 // grow adds the next step's participants: more full-mesh rooms (one at first,
 // then a third more each step, so that the ramp reaches saturation within
 // its budget while its steps stay fine at low load), or more publishers in
-// the one top-N room (Publishers, or a third more once that is larger).
+// the one top-N room (Publishers, or half as many more once that is
+// larger: a top-N room grows further before it costs a core).
 func (b *bench) grow(ctx context.Context) error {
 	var specs []joinSpec
 	var rooms []*loadRoom // the room of each spec
@@ -324,7 +325,7 @@ func (b *bench) grow(ctx context.Context) error {
 			b.rooms = append(b.rooms, &loadRoom{name: "bench-top"})
 		}
 		r := b.rooms[0]
-		for k := 0; k < max(b.opt.Publishers, r.pubs/3); k++ {
+		for k := 0; k < max(b.opt.Publishers, r.pubs/2); k++ {
 			specs = append(specs, b.pubSpec(r, r.pubs+k))
 			rooms = append(rooms, r)
 		}
