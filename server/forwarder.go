@@ -36,10 +36,11 @@ type forwarder struct {
 	outExt atomic.Uint32
 
 	// subs are the participants this track is attached to, for their
-	// forwarded-packet counters. Copy-on-write: the room replaces the
-	// slice under subsMu, the packet path only loads it.
+	// forwarded-packet counters, each with its top-N gate (topn.go).
+	// Copy-on-write: the room replaces the slice under subsMu, the packet
+	// path only loads it.
 	subsMu sync.Mutex
-	subs   atomic.Pointer[[]*participant]
+	subs   atomic.Pointer[[]subRef]
 
 	// clock is the codec's RTP clock rate; fec whether it carries
 	// in-band FEC, which makes loss less audible.
@@ -74,7 +75,7 @@ func newForwarder(p *participant, remote *webrtc.TrackRemote, recv *webrtc.RTPRe
 		},
 	}
 	f.outExt.Store(uint32(f.inExt))
-	f.subs.Store(&[]*participant{})
+	f.subs.Store(&[]subRef{})
 	return f, nil
 }
 
@@ -116,8 +117,11 @@ func (f *forwarder) forward(pkt *rtp.Packet, b []byte, now int64) {
 	_ = f.local.WriteRTP(pkt) // errors name subscribers that went away; the room removes them
 	size := uint64(pkt.MarshalSize())
 	for _, s := range *f.subs.Load() {
-		s.packetsOut.Add(1)
-		s.bytesOut.Add(size)
+		if s.held.Load() {
+			continue // top-N held this packet back from s
+		}
+		s.p.packetsOut.Add(1)
+		s.p.bytesOut.Add(size)
 	}
 }
 
@@ -142,20 +146,38 @@ func keepAudioLevel(h *rtp.Header, level []byte, out uint8) {
 // setOutExt records the audio-level id negotiated on a subscribe leg.
 func (f *forwarder) setOutExt(id uint8) { f.outExt.Store(uint32(id)) }
 
+// subRef is one subscriber of a track and its top-N gate: true while the
+// track's packets are held back from it.
+type subRef struct {
+	p    *participant
+	held *atomic.Bool
+}
+
 // addSub counts p as a subscriber of this track.
 func (f *forwarder) addSub(p *participant) {
 	f.subsMu.Lock()
 	defer f.subsMu.Unlock()
 	old := *f.subs.Load()
 	for _, s := range old {
-		if s == p {
+		if s.p == p {
 			return
 		}
 	}
-	next := make([]*participant, 0, len(old)+1)
+	next := make([]subRef, 0, len(old)+1)
 	next = append(next, old...)
-	next = append(next, p)
+	next = append(next, subRef{p: p, held: &atomic.Bool{}})
 	f.subs.Store(&next)
+}
+
+// heldFor returns p's top-N gate of this track, or nil if p is not a
+// subscriber.
+func (f *forwarder) heldFor(p *participant) *atomic.Bool {
+	for _, s := range *f.subs.Load() {
+		if s.p == p {
+			return s.held
+		}
+	}
+	return nil
 }
 
 // removeSub stops counting p as a subscriber of this track.
@@ -163,9 +185,9 @@ func (f *forwarder) removeSub(p *participant) {
 	f.subsMu.Lock()
 	defer f.subsMu.Unlock()
 	old := *f.subs.Load()
-	next := make([]*participant, 0, len(old))
+	next := make([]subRef, 0, len(old))
 	for _, s := range old {
-		if s != p {
+		if s.p != p {
 			next = append(next, s)
 		}
 	}

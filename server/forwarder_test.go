@@ -78,7 +78,7 @@ func testForwarder(t *testing.T, inExt, outExt uint8) (*forwarder, *fakeBinding,
 	pub, sub := &participant{userID: "alice"}, &participant{userID: "bob"}
 	f := &forwarder{pub: pub, local: local, inExt: inExt}
 	f.outExt.Store(uint32(outExt))
-	f.subs.Store(&[]*participant{})
+	f.subs.Store(&[]subRef{})
 	f.addSub(sub)
 	return f, leg, pub, sub
 }
@@ -161,7 +161,7 @@ func TestForwardNoAlloc(t *testing.T) {
 	}
 	f := &forwarder{pub: &participant{}, local: local, inExt: 3}
 	f.outExt.Store(1)
-	f.subs.Store(&[]*participant{})
+	f.subs.Store(&[]subRef{})
 	f.addSub(&participant{})
 	raw := packet(t, 7, map[uint8][]byte{2: {1, 2}, 3: {0x80 | 12}})
 	var scratch rtp.Packet
@@ -179,7 +179,7 @@ func BenchmarkForward(b *testing.B) {
 	}
 	f := &forwarder{pub: &participant{}, local: local, inExt: 3}
 	f.outExt.Store(1)
-	f.subs.Store(&[]*participant{})
+	f.subs.Store(&[]subRef{})
 	for range 8 {
 		f.addSub(&participant{})
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -160,9 +161,16 @@ func (s *subscriber) reconcile() bool {
 		if enc := tr.Sender().GetParameters().Encodings; len(enc) > 0 {
 			link.ssrc = uint32(enc[0].SSRC)
 			if g, ok := f.local.(*gatedTrack); ok {
-				// Under top-N an audio track starts held back; the
-				// monitor opens it if its speaker is among the N.
-				link.gate = g.gate(enc[0].SSRC, s.p.srv.cfg.TopN > 0 && f.stream.Kind == signal.KindAudio)
+				// One gate for the packets and the counters. Under
+				// top-N an audio track starts held back; the monitor
+				// opens it if its speaker is among the N.
+				held := f.heldFor(s.p)
+				if held == nil {
+					held = &atomic.Bool{}
+				}
+				held.Store(s.p.srv.cfg.TopN > 0 && f.stream.Kind == signal.KindAudio)
+				g.setGate(enc[0].SSRC, held)
+				link.gate = held
 			}
 		}
 		s.mu.Lock()

@@ -74,15 +74,22 @@ func (t *gatedTrack) RID() string               { return "" }
 func (t *gatedTrack) StreamID() string          { return t.streamID }
 func (t *gatedTrack) Kind() webrtc.RTPCodecType { return t.kind }
 
-// gate returns the gate of the binding that will send with ssrc, creating
-// it open (or closed, with closed) if it does not exist yet.
-func (t *gatedTrack) gate(ssrc webrtc.SSRC, closed bool) *atomic.Bool {
+// setGate makes g the gate of the binding that will send with ssrc. The
+// subscriber sets it before the binding exists; a binding without one
+// gets an open gate of its own.
+func (t *gatedTrack) setGate(ssrc webrtc.SSRC, g *atomic.Bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.gates[ssrc] = g
+}
+
+// gate returns the gate for ssrc, making an open one if none was set.
+func (t *gatedTrack) gate(ssrc webrtc.SSRC) *atomic.Bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	g := t.gates[ssrc]
 	if g == nil {
 		g = &atomic.Bool{}
-		g.Store(closed)
 		t.gates[ssrc] = g
 	}
 	return g
@@ -94,7 +101,7 @@ func (t *gatedTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParamete
 		if !strings.EqualFold(c.MimeType, t.codec.MimeType) {
 			continue
 		}
-		b := &gatedBinding{id: ctx.ID(), ssrc: ctx.SSRC(), pt: c.PayloadType, out: ctx.WriteStream(), gate: t.gate(ctx.SSRC(), false)}
+		b := &gatedBinding{id: ctx.ID(), ssrc: ctx.SSRC(), pt: c.PayloadType, out: ctx.WriteStream(), gate: t.gate(ctx.SSRC())}
 		t.mu.Lock()
 		next := append(slices.Clone(*t.bindings.Load()), b)
 		t.bindings.Store(&next)

@@ -67,7 +67,7 @@ func TestTopNSelection(t *testing.T) {
 // gets loud it replaces the quietest of the three.
 func TestTopN(t *testing.T) {
 	guard(t)
-	_, url := startServer(t, Config{TopN: 3})
+	srv, url := startServer(t, Config{TopN: 3})
 	var mu sync.Mutex
 	lastSeq := map[string]uint16{}
 	gaps := 0
@@ -141,6 +141,17 @@ func TestTopN(t *testing.T) {
 		t.Fatalf("s8 took %s to be heard", took)
 	}
 	expect([]string{"s1", "s2", "s8"}, waitLong)
+	// The server counts as forwarded only what it let through: about
+	// what the listener received (a few packets may be in flight).
+	var got int64
+	for _, u := range users {
+		got += ear.packetsFrom(u)
+	}
+	info, ok := srv.Participant("big", "ear")
+	if fwd := int64(info.PacketsForwarded); !ok || fwd < got || fwd > got+got/10 {
+		t.Fatalf("the server says it forwarded %d packets to the listener, which received %d", info.PacketsForwarded, got)
+	}
+	t.Logf("forwarded to the listener %d, received %d", info.PacketsForwarded, got)
 	mu.Lock()
 	defer mu.Unlock()
 	t.Logf("sequence gaps seen by the listener: %d", gaps)
@@ -167,7 +178,7 @@ func TestGatedTrack(t *testing.T) {
 	tr := newGatedTrack(pionutil.OpusCodec, "mic", "alice")
 	a := ssrcBinding{&fakeBinding{id: "a"}, 1}
 	b := ssrcBinding{&fakeBinding{id: "b"}, 2}
-	gate := tr.gate(2, false)
+	gate := tr.gate(2)
 	for _, x := range []ssrcBinding{a, b} {
 		if c, err := tr.Bind(x); err != nil || c.PayloadType != 100 {
 			t.Fatalf("bind: %v %v", c, err)
@@ -215,7 +226,7 @@ func TestGatedTrackDoesNotAllocate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	tr.gate(2, true)
+	tr.gate(2).Store(true)
 	pkt := rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: 1}, Payload: []byte{0xfc}}
 	if n := testing.AllocsPerRun(1000, func() { pkt.SequenceNumber++; _ = tr.WriteRTP(&pkt) }); n != 0 {
 		t.Fatalf("WriteRTP allocates %.0f times", n)
@@ -257,7 +268,7 @@ func BenchmarkFanout(b *testing.B) {
 	b.Run("gated-top3", func(b *testing.B) {
 		tr := newGatedTrack(pionutil.OpusCodec, "mic", "alice")
 		for i := 4; i <= 10; i++ {
-			tr.gate(webrtc.SSRC(i), true)
+			tr.gate(webrtc.SSRC(i)).Store(true)
 		}
 		legs(func(c webrtc.TrackLocalContext) error { _, err := tr.Bind(c); return err })
 		run(b, tr)
