@@ -35,6 +35,7 @@ type monitor struct {
 	nextQuality time.Time
 	streams     map[*forwarder]*streamState
 	downs       map[*participant]*downState
+	quals       []signal.Message // network-quality notifications still to send
 	top         topN
 }
 
@@ -121,6 +122,7 @@ func (m *monitor) tickAt(now time.Time) {
 		}
 		m.quality(now, true)
 	}
+	m.sendQuality()
 }
 
 // speaking closes a speech window for everyone and sends volume-indicator
@@ -233,9 +235,27 @@ func (m *monitor) quality(now time.Time, send bool) {
 	if !send {
 		return
 	}
-	for _, n := range notes {
-		m.broadcast(n, nil)
+	m.quals = notes
+}
+
+// qualitySpread is over how many ticks a window's network-quality
+// notifications go out: every member gets one per member, and a big room's
+// burst would fill a client's send queue (Config.SendQueue) at once.
+const qualitySpread = 5
+
+// sendQuality sends the next share of the pending network-quality
+// notifications, so that all of them are out within qualitySpread ticks.
+func (m *monitor) sendQuality() {
+	if len(m.quals) == 0 {
+		return
 	}
+	n := min(len(m.quals), (len(m.r.members)+qualitySpread-1)/qualitySpread)
+	for _, note := range m.quals[:max(n, 1)] {
+		if m.r.index(note.UserID) >= 0 { // not about someone who left since
+			m.broadcast(note, nil)
+		}
+	}
+	m.quals = m.quals[max(n, 1):]
 }
 
 // uplink scores p's published tracks as the server receives them: the
