@@ -274,3 +274,37 @@ func TestRecvBitrateLow(t *testing.T) {
 		break
 	}
 }
+
+// TestMutedIsSilentNotInterrupted: a muted participant whose client still
+// sends (encoded silence, here even loud levels) has volume 0 and its
+// stream is not interrupted; its levels count again once it unmutes.
+func TestMutedIsSilentNotInterrupted(t *testing.T) {
+	guard(t)
+	_, url := startServer(t, Config{StreamDetectInterval: time.Second})
+	a, b := dial(t, url, clientOpts{}), dial(t, url, clientOpts{})
+	a.join("hush", "a", signal.RoleJoiner)
+	b.join("hush", "b", signal.RoleJoiner)
+	a.publish("a", "mic", 0x80|10)
+	b.speaking([]signal.Level{{UserID: "a", Volume: 87}}, "a")
+	if r := a.request(signal.Message{Type: signal.TypeMute, Kind: signal.KindAudio, Muted: true}); r.Type != signal.TypeOK {
+		t.Fatalf("mute: %s %d %s", r.Type, r.Code, r.Message)
+	}
+	b.speaking(nil, "")
+	// Three detection intervals muted: no stream-interrupted.
+	until := time.After(3 * time.Second)
+	for {
+		select {
+		case m := <-b.notes:
+			if m.Type == signal.TypeStreamInterrupted {
+				t.Fatalf("a muted stream that still flows was reported interrupted: %+v", m)
+			}
+			continue
+		case <-until:
+		}
+		break
+	}
+	if r := a.request(signal.Message{Type: signal.TypeMute, Kind: signal.KindAudio, Muted: false}); r.Type != signal.TypeOK {
+		t.Fatalf("unmute: %s %d %s", r.Type, r.Code, r.Message)
+	}
+	b.speaking([]signal.Level{{UserID: "a", Volume: 87}}, "a")
+}
