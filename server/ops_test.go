@@ -182,3 +182,38 @@ func TestSoloReplacedKeepsRoom(t *testing.T) {
 		t.Fatalf("room r: %+v %v", info, ok)
 	}
 }
+
+// TestLobbySlowSubscriber: a subscriber whose send queue is full is
+// dropped at once; pushes to it never wait, so rooms never do.
+func TestLobbySlowSubscriber(t *testing.T) {
+	guard(t)
+	srv, err := New(Config{AppID: testAppID, AppKey: testAppKey, SendQueue: 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	// A connection nobody writes out: its queue holds one frame.
+	c := &conn{srv: srv, log: srv.log, out: make(chan []byte, 1), quit: make(chan struct{}), done: make(chan struct{})}
+	c.endReason.Store(noReason)
+	srv.lobby.subscribe(c, "1") // the reply fills the queue
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 100 {
+			srv.lobby.update(signal.TypeRoomUpdated, signal.RoomInfo{Room: "r", Participants: 1, CreatedAt: 1})
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(waitLong):
+		t.Fatal("lobby pushes blocked on a slow subscriber")
+	}
+	select {
+	case <-c.quit:
+	default:
+		t.Fatal("the slow subscriber was not dropped")
+	}
+	if got := c.reason(-1); got != signal.ReasonNetworkCheck {
+		t.Fatalf("dropped with reason %d, want 8", got)
+	}
+}
