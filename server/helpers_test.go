@@ -75,7 +75,7 @@ func startServer(t *testing.T, cfg Config) (*Server, string) {
 // default interceptors, loopback host candidates. With extFirst, another
 // extension is registered before the audio level so that the audio level
 // gets a different id than on the server.
-func clientAPI(t *testing.T, extFirst bool, dropIn int) *webrtc.API {
+func clientAPI(t *testing.T, extFirst bool, dropIn *atomic.Int32) *webrtc.API {
 	t.Helper()
 	me := &webrtc.MediaEngine{}
 	if err := me.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: pionutil.OpusCodec, PayloadType: pionutil.OpusPayloadType}, webrtc.RTPCodecTypeAudio); err != nil {
@@ -90,7 +90,7 @@ func clientAPI(t *testing.T, extFirst bool, dropIn int) *webrtc.API {
 		t.Fatal(err)
 	}
 	ir := &interceptor.Registry{}
-	if dropIn > 0 {
+	if dropIn != nil {
 		// First, so it sits closest to the network: every other
 		// interceptor sees the stream with the gaps.
 		ir.Add(lossyReceive(dropIn))
@@ -119,10 +119,11 @@ type clientOpts struct {
 	rejectOffers int
 	// neverAnswer makes the client ignore subscribe offers.
 	neverAnswer bool
-	// dropIn drops this percentage of the RTP packets the client
-	// receives before pion's interceptors see them, so its receiver
-	// reports show the loss (lossyReceive in monitor_test.go).
-	dropIn int
+	// dropIn, if set, drops its percentage of the RTP packets the
+	// client receives (it may change while the client runs) before
+	// pion's interceptors see them, so its receiver reports show the
+	// loss (lossyReceive in monitor_test.go).
+	dropIn *atomic.Int32
 	// onPacket, if set, sees every received packet, on the track's
 	// goroutine, with the stream id (the publisher) it came on and the
 	// audio-level id negotiated for it.

@@ -48,6 +48,7 @@ type streamState struct {
 	score       qualityScore
 	bitrateLow  bool
 	bits        float64 // payload bit/s received in the last quality window
+	flowing     bool    // packets arrived in the last quality window
 }
 
 // downState is what the monitor tracks of one participant's downlink.
@@ -271,7 +272,7 @@ func (m *monitor) uplink(p *participant, send bool) int {
 		prev := st.mark
 		s, mark := f.rx.sample(prev, f.clock, f.fec)
 		bits := float64(mark.bytes-prev.bytes) * 8 / qualityWindow.Seconds()
-		st.mark, st.bits = mark, bits
+		st.mark, st.bits, st.flowing = mark, bits, mark.received != prev.received
 		if !send {
 			continue
 		}
@@ -304,16 +305,22 @@ func (m *monitor) downlink(p *participant, now time.Time, send bool) int {
 	links := p.sub.linksOf()
 	worst, measured := signal.QualityUnknown, false
 	for f, l := range links {
-		s, mark := l.sample(ds.marks[f], f.clock, f.fec)
+		prev := ds.marks[f]
+		s, mark := l.sample(prev, f.clock, f.fec)
 		ds.marks[f] = mark
+		open := l.gate == nil || !l.gate.Load()
 		sc := ds.scores[f]
 		if sc == nil {
 			sc = &qualityScore{}
 			ds.scores[f] = sc
 		}
 		switch {
-		case mark.seen && now.Sub(mark.at) > 3*qualityWindow && m.delivering(f) && (l.gate == nil || !l.gate.Load()):
+		case mark.seen && now.Sub(mark.at) > 3*qualityWindow && m.delivering(f) && open:
 			// Packets go out but no reports come back: the link is down.
+			worst, measured = max(worst, signal.QualityDown), true
+		case s.expected == 0 && prev.seen && mark.at.After(prev.at) && open && m.streams[f] != nil && m.streams[f].flowing:
+			// Packets went out all window, and a fresh report says
+			// none of them arrived: the media stopped on the way.
 			worst, measured = max(worst, signal.QualityDown), true
 		case s.expected > 0:
 			worst, measured = max(worst, scoreQuality(sc.update(packetScore(s)))), true

@@ -18,17 +18,24 @@ import (
 // to the network and the receiver reports, NACKs and stats all see the
 // gaps. It drops by sequence number, so a retransmission of a dropped
 // packet is dropped again and the loss is exactly pct percent.
-func lossyReceive(pct int) interceptor.Factory { return lossyFactory(pct) }
+func lossyReceive(pct *atomic.Int32) interceptor.Factory { return lossyFactory{pct} }
 
-type lossyFactory int
+// percent makes a drop rate for clientOpts.dropIn.
+func percent(n int) *atomic.Int32 {
+	p := &atomic.Int32{}
+	p.Store(int32(n))
+	return p
+}
+
+type lossyFactory struct{ pct *atomic.Int32 }
 
 func (f lossyFactory) NewInterceptor(string) (interceptor.Interceptor, error) {
-	return &lossyInterceptor{pct: int(f)}, nil
+	return &lossyInterceptor{pct: f.pct}, nil
 }
 
 type lossyInterceptor struct {
 	interceptor.NoOp
-	pct int
+	pct *atomic.Int32
 }
 
 func (l *lossyInterceptor) BindRemoteStream(_ *interceptor.StreamInfo, r interceptor.RTPReader) interceptor.RTPReader {
@@ -38,8 +45,8 @@ func (l *lossyInterceptor) BindRemoteStream(_ *interceptor.StreamInfo, r interce
 			if err != nil || n < 4 {
 				return n, attr, err
 			}
-			seq := int(binary.BigEndian.Uint16(b[2:4]))
-			if seq*l.pct%100 >= l.pct {
+			seq, pct := int(binary.BigEndian.Uint16(b[2:4])), int(l.pct.Load())
+			if seq*pct%100 >= pct {
 				return n, attr, err
 			}
 		}
@@ -185,7 +192,7 @@ func TestNetworkQualityBands(t *testing.T) {
 	src.join("downlinks", "src", signal.RoleJoiner)
 	down := map[string]*client{}
 	for u, loss := range map[string]int{"down0": 0, "down3": 3, "down10": 10} {
-		down[u] = dial(t, url, clientOpts{dropIn: loss})
+		down[u] = dial(t, url, clientOpts{dropIn: percent(loss)})
 		down[u].join("downlinks", u, signal.RoleJoiner)
 	}
 	src.publish("src", "mic", 0x80|20)
@@ -242,7 +249,7 @@ func TestSendBitrateLow(t *testing.T) {
 func TestRecvBitrateLow(t *testing.T) {
 	guard(t)
 	_, url := startServer(t, Config{})
-	a, b := dial(t, url, clientOpts{}), dial(t, url, clientOpts{dropIn: 70})
+	a, b := dial(t, url, clientOpts{}), dial(t, url, clientOpts{dropIn: percent(70)})
 	a.join("lossy", "a", signal.RoleJoiner)
 	b.join("lossy", "b", signal.RoleJoiner)
 	var big atomic.Bool
@@ -307,4 +314,22 @@ func TestMutedIsSilentNotInterrupted(t *testing.T) {
 		t.Fatalf("unmute: %s %d %s", r.Type, r.Code, r.Message)
 	}
 	b.speaking([]signal.Level{{UserID: "a", Volume: 87}}, "a")
+}
+
+// TestDownlinkDown: a receiver that stops getting packets while the
+// server keeps sending (its link drops everything, its reports still come)
+// reads downlink 6, and excellent again once packets get through.
+func TestDownlinkDown(t *testing.T) {
+	guard(t)
+	_, url := startServer(t, Config{})
+	drop := percent(0)
+	a, b := dial(t, url, clientOpts{}), dial(t, url, clientOpts{dropIn: drop})
+	a.join("cut", "a", signal.RoleJoiner)
+	b.join("cut", "b", signal.RoleJoiner)
+	a.publish("a", "mic", 0x80|20)
+	a.qualities(true, map[string]int{"b": signal.QualityExcellent})
+	drop.Store(100)
+	a.qualities(true, map[string]int{"b": signal.QualityDown})
+	drop.Store(0)
+	a.qualities(true, map[string]int{"b": signal.QualityExcellent})
 }
