@@ -99,6 +99,7 @@ func (r *room) switchRole(p *participant, role int) (bool, *signal.Error) {
 	for _, q := range r.members {
 		q.send(note)
 	}
+	r.srv.roleChangedLocked(r, p, time.Now())
 	return true, nil
 }
 

@@ -65,6 +65,15 @@ func (s *Server) memberLeftLocked(r *room, p *participant, reason int, now time.
 	s.hooks.emit(WebhookEvent{EventType: WebhookRoomDestroyed, Event: "room-destroyed", Payload: r.payload(now)})
 }
 
+// roleChangedLocked runs after p switched role in r at now.
+func (s *Server) roleChangedLocked(r *room, p *participant, now time.Time) {
+	ev := WebhookEvent{EventType: WebhookRoleJoiner, Event: "role-changed", Payload: userPayload(r, p, now)}
+	if p.role == signal.RolePlayer {
+		ev.EventType = WebhookRolePlayer
+	}
+	s.hooks.emit(ev)
+}
+
 // infoLocked describes r for the room list.
 func (r *room) infoLocked() signal.RoomInfo {
 	return signal.RoomInfo{Room: r.name, Participants: len(r.members), CreatedAt: r.createdAt.UnixMilli()}

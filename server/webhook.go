@@ -34,6 +34,12 @@ const (
 	WebhookPlayerJoined = 105
 	// WebhookPlayerLeft: a player left (anyRTC 106, audience leave).
 	WebhookPlayerLeft = 106
+	// WebhookRoleJoiner: a player switched to joiner (anyRTC 111, role
+	// change to broadcaster).
+	WebhookRoleJoiner = 111
+	// WebhookRolePlayer: a joiner switched to player (anyRTC 112, role
+	// change to audience).
+	WebhookRolePlayer = 112
 )
 
 // WebhookSignatureHeader carries "sha256=" and the hex HMAC-SHA256 of the

@@ -267,3 +267,31 @@ func testLoggerOrDiscard() *slog.Logger {
 	}
 	return slog.New(slog.DiscardHandler)
 }
+
+// TestWebhookRoleChange: role switches are 111 (to joiner) and 112 (to
+// player), with the user's session and new role.
+func TestWebhookRoleChange(t *testing.T) {
+	guard(t)
+	rc := newReceiver(t)
+	_, url := startServer(t, Config{Webhooks: []string{rc.url()}, WebhookBackoff: 10 * time.Millisecond})
+	a := dial(t, url, clientOpts{})
+	j := a.join("r", "a", signal.RolePlayer)
+	if r := a.request(switchRoleMsg("r", "a", signal.RoleJoiner)); r.Type != signal.TypeOK {
+		t.Fatalf("switch to joiner: %s %d", r.Type, r.Code)
+	}
+	if r := a.request(switchRoleMsg("r", "a", signal.RolePlayer)); r.Type != signal.TypeOK {
+		t.Fatalf("switch to player: %s %d", r.Type, r.Code)
+	}
+	evs := rc.wait(4)
+	check(t, evs, "r",
+		want{WebhookRoomCreated, "", -1},
+		want{WebhookPlayerJoined, "a", -1},
+		want{WebhookRoleJoiner, "a", -1},
+		want{WebhookRolePlayer, "a", -1})
+	if pl := evs[2].Payload; *pl.Role != signal.RoleJoiner || pl.USID != j.SessionID || evs[2].Event != "role-changed" {
+		t.Errorf("switch to joiner: %+v", evs[2])
+	}
+	if pl := evs[3].Payload; *pl.Role != signal.RolePlayer {
+		t.Errorf("switch to player: %+v", pl)
+	}
+}
