@@ -121,6 +121,19 @@ func (s Step) contended() bool {
 	return s.ServerCoreOther > maxOther || s.LoadgenCoreOther > maxOther
 }
 
+// keptUp reports whether the publishers sent at least 90 % of their
+// nominal 50 packets/s: a load generator that falls behind offers less
+// load than the step claims and delays its own receivers.
+func (s Step) keptUp() bool {
+	return s.SentPPS >= 0.9*float64(s.Publishers)*float64(time.Second/frameInterval)
+}
+
+// clean reports whether a step measured the server: no loss, the load
+// generator kept up and nothing else took the cores.
+func (s Step) clean(opt Options) bool {
+	return s.Loss <= opt.MaxLoss && s.keptUp() && !s.contended()
+}
+
 // disturbance ranks tries of one load: other work on the cores, and loss.
 func (s Step) disturbance() float64 {
 	return max(0, s.ServerCoreOther) + max(0, s.LoadgenCoreOther) + 10*max(0, s.Loss)
@@ -156,7 +169,8 @@ type Result struct {
 	// there is the one to quote.
 	Half *Step `json:"half_load,omitempty"`
 	// LargestRoom (top-N) is the most participants of a step the server
-	// held: loss within MaxLoss and CPU below MaxCPU.
+	// held: loss within MaxLoss, CPU below MaxCPU, the load generator
+	// keeping up (preferring steps without other work on the cores).
 	LargestRoom int `json:"largest_room,omitempty"`
 }
 
@@ -272,7 +286,7 @@ func (r *Result) summarize(opt Options) {
 		found := false
 		for pass := 0; pass < 2 && !found; pass++ {
 			for i := len(r.Steps) - 1; i >= 0; i-- {
-				if s := r.Steps[i]; s.Loss <= opt.MaxLoss && (pass == 1 || !s.contended()) {
+				if s := r.Steps[i]; s.Loss <= opt.MaxLoss && (pass == 1 || s.clean(opt)) {
 					at, found = s, true
 					break
 				}
@@ -285,14 +299,14 @@ func (r *Result) summarize(opt Options) {
 	// disturbed) among the lossless ones.
 	for pass := 0; pass < 2 && r.TopN > 0 && r.LargestRoom == 0; pass++ {
 		for _, s := range r.Steps {
-			if s.Loss <= opt.MaxLoss && s.ServerCPU < opt.MaxCPU && (pass == 1 || !s.contended()) {
+			if s.Loss <= opt.MaxLoss && s.ServerCPU < opt.MaxCPU && s.keptUp() && (pass == 1 || s.clean(opt)) {
 				r.LargestRoom = max(r.LargestRoom, s.Participants)
 			}
 		}
 	}
 	best := -1
 	for i, s := range r.Steps {
-		if s.Loss > opt.MaxLoss || s.contended() {
+		if !s.clean(opt) {
 			continue
 		}
 		if best < 0 || abs(s.ForwardedPPS-r.PPSPerCore/2) < abs(r.Steps[best].ForwardedPPS-r.PPSPerCore/2) {

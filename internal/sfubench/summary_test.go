@@ -5,7 +5,7 @@ import "testing"
 func TestSummarize(t *testing.T) {
 	opt := Options{}.withDefaults()
 	step := func(fwd, cpu, loss, other float64) Step {
-		return Step{ForwardedPPS: fwd, ServerCPU: cpu, Loss: loss, ServerCoreOther: other, LoadgenCoreOther: -1, Participants: int(fwd / 1000)}
+		return Step{ForwardedPPS: fwd, ServerCPU: cpu, Loss: loss, ServerCoreOther: other, LoadgenCoreOther: -1, Participants: int(fwd / 1000), Publishers: 10, SentPPS: 500}
 	}
 	t.Run("saturated by cpu", func(t *testing.T) {
 		r := Result{Saturated: true, Steps: []Step{step(10000, 0.2, 0, 0), step(30000, 0.5, 0, 0), step(60000, 0.97, 0, 0)}}
@@ -35,7 +35,9 @@ func TestSummarize(t *testing.T) {
 		}
 	})
 	t.Run("top-n largest room held", func(t *testing.T) {
-		r := Result{TopN: 3, Saturated: true, Steps: []Step{step(10000, 0.3, 0, 0), step(20000, 0.7, 0, 0), step(30000, 0.99, 0, 0)}}
+		behind := step(25000, 0.8, 0, 0)
+		behind.SentPPS = 400 // the load generator fell behind: not held
+		r := Result{TopN: 3, Saturated: true, Steps: []Step{step(10000, 0.3, 0, 0), step(20000, 0.7, 0, 0), behind, step(30000, 0.99, 0, 0)}}
 		r.summarize(opt)
 		if r.LargestRoom != 20 {
 			t.Fatalf("largest room %d, want 20 (the last step below the CPU limit)", r.LargestRoom)
