@@ -287,7 +287,7 @@ func TestRecvBitrateLow(t *testing.T) {
 // stream is not interrupted; its levels count again once it unmutes.
 func TestMutedIsSilentNotInterrupted(t *testing.T) {
 	guard(t)
-	_, url := startServer(t, Config{StreamDetectInterval: time.Second})
+	_, url := startServer(t, Config{})
 	a, b := dial(t, url, clientOpts{}), dial(t, url, clientOpts{})
 	a.join("hush", "a", signal.RoleJoiner)
 	b.join("hush", "b", signal.RoleJoiner)
@@ -297,8 +297,8 @@ func TestMutedIsSilentNotInterrupted(t *testing.T) {
 		t.Fatalf("mute: %s %d %s", r.Type, r.Code, r.Message)
 	}
 	b.speaking(nil, "")
-	// Three detection intervals muted: no stream-interrupted.
-	until := time.After(3 * time.Second)
+	// Longer than the detection interval muted: no stream-interrupted.
+	until := time.After(DefaultStreamDetectInterval + time.Second)
 	for {
 		select {
 		case m := <-b.notes:

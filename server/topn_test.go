@@ -142,13 +142,15 @@ func TestTopN(t *testing.T) {
 	}
 	expect([]string{"s1", "s2", "s8"}, waitLong)
 	// The server counts as forwarded only what it let through: about
-	// what the listener received (a few packets may be in flight).
+	// what the listener received (a few packets may be in flight, or
+	// counted just after the listener got them). Without the gates it
+	// would be 8/3 of it.
 	var got int64
 	for _, u := range users {
 		got += ear.packetsFrom(u)
 	}
 	info, ok := srv.Participant("big", "ear")
-	if fwd := int64(info.PacketsForwarded); !ok || fwd < got || fwd > got+got/10 {
+	if fwd := int64(info.PacketsForwarded); !ok || fwd < got-got/10 || fwd > got+got/10 {
 		t.Fatalf("the server says it forwarded %d packets to the listener, which received %d", info.PacketsForwarded, got)
 	}
 	t.Logf("forwarded to the listener %d, received %d", info.PacketsForwarded, got)
