@@ -31,6 +31,10 @@ type room struct {
 	// user: the room must not close when that was its only member, or
 	// the new session would join a room the server no longer lists.
 	replacing bool
+	// shuttingDown is set once the server announced to every member that
+	// everyone leaves with reason 3 (shutdown.go): the leaves that follow
+	// as the connections close must not be announced a second time.
+	shuttingDown bool
 }
 
 // join adds p, answering its join request reqID with joined, telling the
@@ -102,9 +106,11 @@ func (r *room) removeLocked(p *participant, reason int) {
 			f.removeSub(p)
 		}
 	}
-	note := signal.Message{Type: signal.TypePeerLeave, UserID: p.userID, Reason: reason}
-	for _, q := range r.members {
-		q.send(note)
+	if !r.shuttingDown {
+		note := signal.Message{Type: signal.TypePeerLeave, UserID: p.userID, Reason: reason}
+		for _, q := range r.members {
+			q.send(note)
+		}
 	}
 	r.srv.memberLeftLocked(r, p, reason, time.Now())
 	if len(r.members) == 0 && !r.replacing {

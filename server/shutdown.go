@@ -18,6 +18,7 @@ func (s *Server) announceShutdown() {
 	s.mu.Unlock()
 	for _, r := range rooms {
 		r.mu.Lock()
+		r.shuttingDown = true
 		for _, q := range r.members {
 			for _, o := range r.members {
 				if o != q {
