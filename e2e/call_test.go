@@ -34,6 +34,10 @@ func TestCallAcrossProcesses(t *testing.T) {
 	a.send("mute")
 	aMuted := a.waitEvent("own mute-audio", 5*time.Second, isEvent("mute-audio", map[string]any{"userId": "alice"}))
 	bSeesMute := b.waitEvent("mute-audio of alice", 5*time.Second, isEvent("mute-audio", map[string]any{"userId": "alice"}))
+	b.waitEvent("stream-updated of alice, muted", 5*time.Second, func(ev event) bool {
+		muted, _ := ev["muted"].(bool)
+		return isEvent("stream-updated", map[string]any{"userId": "alice", "kind": "audio"})(ev) && muted
+	})
 	time.Sleep(2500 * time.Millisecond)
 	a.send("unmute")
 	bSeesUnmute := b.waitEvent("unmute-audio of alice", 5*time.Second, isEvent("unmute-audio", map[string]any{"userId": "alice"}))

@@ -79,6 +79,10 @@ func TestTwoPartyCall(t *testing.T) {
 	if mc.UserID != "alice" || mc.Kind != signal.KindAudio || !mc.Muted {
 		t.Fatalf("mute-changed = %+v, want alice audio muted", mc)
 	}
+	su := bob.waitNote(signal.TypeStreamUpdated)
+	if su.Stream == nil || su.Stream.UserID != "alice" || su.Stream.Kind != signal.KindAudio || su.Stream.TrackID != "mic" || !su.Stream.Muted {
+		t.Fatalf("stream-updated = %+v, want alice's mic muted", su.Stream)
+	}
 	if ai, _ := srv.Participant("r1", "alice"); !ai.Streams[0].Muted {
 		t.Fatal("the server does not list alice's stream as muted")
 	}

@@ -201,6 +201,20 @@ func (r *room) mute(p *participant, kind string, muted bool) *signal.Error {
 			q.send(note)
 		}
 	}
+	// The stream itself changed state: stream-updated carries it whole,
+	// as SparkRTC's event does, for clients that track streams.
+	for _, f := range p.tracks {
+		if f.stream.Kind != kind {
+			continue
+		}
+		st := f.stream
+		upd := signal.Message{Type: signal.TypeStreamUpdated, UserID: p.userID, Kind: kind, Stream: &st}
+		for _, q := range r.members {
+			if q != p {
+				q.send(upd)
+			}
+		}
+	}
 	return nil
 }
 
