@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"time"
 
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
@@ -114,6 +115,10 @@ func (p *publisher) sendLoop(ctx context.Context, src audio.Source, enc *audio.E
 
 func (p *publisher) close() error { return p.pc.Close() }
 
+// gatherTimeout bounds ICE gathering: on a machine whose interfaces do
+// not answer, the engine gives up instead of hanging.
+const gatherTimeout = 10 * time.Second
+
 // completeLocalDescription creates a description, sets it and waits for
 // ICE gathering to finish, since the protocol sends complete SDP (no
 // trickle).
@@ -122,10 +127,5 @@ func completeLocalDescription(pc *webrtc.PeerConnection, create func() (webrtc.S
 	if err != nil {
 		return "", err
 	}
-	gathered := webrtc.GatheringCompletePromise(pc)
-	if err := pc.SetLocalDescription(desc); err != nil {
-		return "", err
-	}
-	<-gathered
-	return pc.LocalDescription().SDP, nil
+	return pionutil.SetLocalAndGather(context.Background(), pc, desc, gatherTimeout)
 }

@@ -2,11 +2,12 @@ package server
 
 import (
 	"context"
+	"errors"
 	"strconv"
-	"time"
 
 	"github.com/pion/webrtc/v4"
 
+	"github.com/confab-rtc/confab/internal/pionutil"
 	"github.com/confab-rtc/confab/signal"
 )
 
@@ -28,21 +29,16 @@ func (p *participant) answerPublish(ctx context.Context, offer string) (string, 
 	if err != nil {
 		return "", signal.Errorf(signal.CodeNegotiation, "cannot answer the offer: %v", err)
 	}
-	gathered := webrtc.GatheringCompletePromise(pc)
-	if err := pc.SetLocalDescription(answer); err != nil {
-		return "", signal.Errorf(signal.CodeNegotiation, "cannot apply the answer: %v", err)
-	}
-	timeout := p.srv.cfg.NegotiationTimeout
-	timer := time.NewTimer(timeout)
-	defer timer.Stop()
-	select {
-	case <-gathered:
-	case <-ctx.Done():
+	sdp, err := pionutil.SetLocalAndGather(ctx, pc, answer, p.srv.cfg.NegotiationTimeout)
+	switch {
+	case err == nil:
+		return sdp, nil
+	case ctx.Err() != nil:
 		return "", signal.Errorf(signal.CodeInternal, "the session is closing")
-	case <-timer.C:
-		return "", signal.Errorf(signal.CodeInternal, "ICE gathering took over %s", timeout)
+	case errors.Is(err, pionutil.ErrGatherTimeout):
+		return "", signal.Errorf(signal.CodeInternal, "%v", err)
 	}
-	return pc.LocalDescription().SDP, nil
+	return "", signal.Errorf(signal.CodeNegotiation, "cannot apply the answer: %v", err)
 }
 
 // publishPC returns the publish connection, creating it if needed. It

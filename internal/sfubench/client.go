@@ -226,16 +226,7 @@ func (m *member) setUp(js joinSpec) error {
 // complete applies a local description and returns it with all ICE
 // candidates (the protocol does not trickle).
 func complete(pc *webrtc.PeerConnection, desc webrtc.SessionDescription) (string, error) {
-	gathered := webrtc.GatheringCompletePromise(pc)
-	if err := pc.SetLocalDescription(desc); err != nil {
-		return "", err
-	}
-	select {
-	case <-gathered:
-	case <-time.After(signalWait):
-		return "", errors.New("ICE gathering did not complete")
-	}
-	return pc.LocalDescription().SDP, nil
+	return pionutil.SetLocalAndGather(context.Background(), pc, desc, signalWait)
 }
 
 // send writes one packet every 20 ms, phase after the grid of the bench
