@@ -15,36 +15,11 @@ import (
 	"github.com/confab-rtc/confab/signal"
 )
 
-const actionsAppID, actionsAppKey = "app", "0123456789abcdef0123456789abcdef"
-
-// startActionsServer runs an in-process room server with cfg and returns
-// its URL; it is closed when the test ends.
-func startActionsServer(t *testing.T, cfg server.Config) (*server.Server, string) {
-	t.Helper()
-	cfg.Listen, cfg.AppID, cfg.AppKey = "127.0.0.1:0", actionsAppID, actionsAppKey
-	srv, err := server.New(cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		srv.Close()
-	})
-	for srv.Addr() == nil {
-		time.Sleep(5 * time.Millisecond)
-	}
-	return srv, "ws://" + srv.Addr().String()
-}
-
 // signer is a Params.Renew that signs with the app key, valid for ttl.
 func signer(ttl time.Duration) func(room, userID string) (string, int64, error) {
 	return func(room, userID string) (string, int64, error) {
 		ctime := time.Now().Add(ttl).Unix()
-		return signal.Sign(actionsAppKey, actionsAppID, room, userID, ctime), ctime, nil
+		return signal.Sign(testAppKey, testAppID, room, userID, ctime), ctime, nil
 	}
 }
 
@@ -52,8 +27,8 @@ func signer(ttl time.Duration) func(room, userID string) (string, int64, error) 
 // valid for ttl.
 func engineFor(url, user string, role int, ttl time.Duration, p Params) *Engine {
 	ctime := time.Now().Add(ttl).Unix()
-	return New(Config{ServerURL: url, Room: "r", UserID: user, UserName: "User " + user, Role: role, AppID: actionsAppID,
-		CTime: ctime, Signature: signal.Sign(actionsAppKey, actionsAppID, "r", user, ctime)}, p)
+	return New(Config{ServerURL: url, Room: "r", UserID: user, UserName: "User " + user, Role: role, AppID: testAppID,
+		CTime: ctime, Signature: signal.Sign(testAppKey, testAppID, "r", user, ctime)}, p)
 }
 
 // TestEngineActions: a rename reaches everyone as RemoteUserNameChanged;
@@ -62,7 +37,7 @@ func engineFor(url, user string, role int, ttl time.Duration, p Params) *Engine 
 // KickedOffline and ErrKickedOffline.
 func TestEngineActions(t *testing.T) {
 	t.Cleanup(test.CheckRoutines(t)) // registered first: runs after the server stops
-	_, url := startActionsServer(t, server.Config{})
+	_, url := startServer(t, server.Config{})
 	wav := filepath.Join(t.TempDir(), "b.wav")
 	if err := audio.WriteWAV(wav, tone.Sine(440, 0.3, audio.SampleRate), audio.SampleRate, 1); err != nil {
 		t.Fatal(err)
@@ -153,7 +128,7 @@ func TestEngineActions(t *testing.T) {
 // ends with ErrSignatureExpired at ctime.
 func TestEngineRenew(t *testing.T) {
 	t.Cleanup(test.CheckRoutines(t)) // registered first: runs after the server stops
-	srv, url := startActionsServer(t, server.Config{TokenWillExpireLead: 2 * time.Second})
+	srv, url := startServer(t, server.Config{TokenWillExpireLead: 2 * time.Second})
 	ctx := context.Background()
 	renewing := engineFor(url, "renewing", signal.RolePlayer, 3*time.Second, Params{Renew: signer(time.Hour)})
 	lapsing := engineFor(url, "lapsing", signal.RolePlayer, 3*time.Second, Params{})
@@ -208,7 +183,7 @@ func TestEngineRenew(t *testing.T) {
 // ErrServiceUnavailable.
 func TestEngineServerShutdown(t *testing.T) {
 	t.Cleanup(test.CheckRoutines(t)) // registered first: runs after the server stops
-	srv, url := startActionsServer(t, server.Config{})
+	srv, url := startServer(t, server.Config{})
 	ctx := context.Background()
 	a := engineFor(url, "a", signal.RolePlayer, time.Hour, Params{})
 	b := engineFor(url, "b", signal.RolePlayer, time.Hour, Params{})

@@ -84,24 +84,11 @@ func (c *events) wait(t *testing.T, desc string, match func(Event) bool) Event {
 // A's tone reaches B, A's mute and leave reach B with the right fields,
 // and nothing leaks.
 func TestEngineCall(t *testing.T) {
-	defer test.CheckRoutines(t)()
-	const appID, appKey = "app", "0123456789abcdef0123456789abcdef"
-	srv, err := server.New(server.Config{Listen: "127.0.0.1:0", AppID: appID, AppKey: appKey}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// A cleanup, not a defer: it must run after the server's cleanup.
+	t.Cleanup(test.CheckRoutines(t))
+	_, url := startServer(t, server.Config{})
 	ctx, cancel := context.WithCancel(context.Background())
-	srvDone := make(chan error, 1)
-	go func() { srvDone <- srv.Run(ctx) }()
-	defer func() {
-		cancel()
-		<-srvDone
-		srv.Close()
-	}()
-	for srv.Addr() == nil {
-		time.Sleep(5 * time.Millisecond)
-	}
-	url := "ws://" + srv.Addr().String()
+	defer cancel()
 
 	wav := filepath.Join(t.TempDir(), "a.wav")
 	if err := audio.WriteWAV(wav, tone.Sine(440, 0.3, audio.SampleRate), audio.SampleRate, 1); err != nil {
@@ -114,8 +101,8 @@ func TestEngineCall(t *testing.T) {
 	defer src.Close()
 	newEngine := func(user string, p Params) *Engine {
 		ctime := time.Now().Add(time.Hour).Unix()
-		return New(Config{ServerURL: url, Room: "r", UserID: user, UserName: "User " + user, AppID: appID,
-			CTime: ctime, Signature: signal.Sign(appKey, appID, "r", user, ctime)}, p)
+		return New(Config{ServerURL: url, Room: "r", UserID: user, UserName: "User " + user, AppID: testAppID,
+			CTime: ctime, Signature: signal.Sign(testAppKey, testAppID, "r", user, ctime)}, p)
 	}
 	rec := &recorder{}
 	a := newEngine("a", Params{Source: src})

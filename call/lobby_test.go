@@ -12,37 +12,13 @@ import (
 	"github.com/confab-rtc/confab/signal"
 )
 
-const lobbyAppID, lobbyAppKey = "app", "0123456789abcdef0123456789abcdef"
-
-// runServer runs an in-process room server until the test ends and
-// returns it with its websocket URL.
-func runServer(t *testing.T) (*server.Server, string) {
-	t.Helper()
-	srv, err := server.New(server.Config{Listen: "127.0.0.1:0", AppID: lobbyAppID, AppKey: lobbyAppKey}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		srv.Close()
-	})
-	for srv.Addr() == nil {
-		time.Sleep(5 * time.Millisecond)
-	}
-	return srv, "ws://" + srv.Addr().String()
-}
-
 // engineIn starts an engine of user in room, receive-only, and returns it
 // with its events and Run's result.
 func engineIn(t *testing.T, url, room, user string) (*Engine, *events, chan error) {
 	t.Helper()
 	ctime := time.Now().Add(time.Hour).Unix()
-	e := New(Config{ServerURL: url, Room: room, UserID: user, UserName: "User " + user, AppID: lobbyAppID,
-		CTime: ctime, Signature: signal.Sign(lobbyAppKey, lobbyAppID, room, user, ctime)}, Params{})
+	e := New(Config{ServerURL: url, Room: room, UserID: user, UserName: "User " + user, AppID: testAppID,
+		CTime: ctime, Signature: signal.Sign(testAppKey, testAppID, room, user, ctime)}, Params{})
 	ev := collect(e)
 	run := make(chan error, 1)
 	go func() { run <- e.Run(context.Background()) }()
@@ -75,12 +51,12 @@ func nextLobby(t *testing.T, l *Lobby) Event {
 // code; ListRooms reads the same list over HTTP.
 func TestLobby(t *testing.T) {
 	t.Cleanup(test.CheckRoutines(t)) // registered first, so it runs after every other cleanup
-	_, url := runServer(t)
+	_, url := startServer(t, server.Config{})
 	ctime := time.Now().Add(time.Hour).Unix()
-	cfg := LobbyConfig{ServerURL: url, AppID: lobbyAppID, UserID: "viewer", CTime: ctime, Signature: signal.Sign(lobbyAppKey, lobbyAppID, signal.LobbyRoom, "viewer", ctime)}
+	cfg := LobbyConfig{ServerURL: url, AppID: testAppID, UserID: "viewer", CTime: ctime, Signature: signal.Sign(testAppKey, testAppID, signal.LobbyRoom, "viewer", ctime)}
 
 	bad := cfg
-	bad.Signature = signal.Sign(lobbyAppKey, lobbyAppID, "r", "viewer", ctime)
+	bad.Signature = signal.Sign(testAppKey, testAppID, "r", "viewer", ctime)
 	var se *signal.Error
 	if _, err := DialLobby(context.Background(), bad); !errors.As(err, &se) || se.Code != signal.CodeAuthFailed {
 		t.Fatalf("bad signature: %v", err)
@@ -102,12 +78,12 @@ func TestLobby(t *testing.T) {
 	if ev, ok := nextLobby(t, l).(RoomUpdated); !ok || ev.Room != "r" || ev.Participants != 2 {
 		t.Fatalf("want room-updated r 2, got %#v", ev)
 	}
-	auth := BearerToken(lobbyAppID, "viewer", ctime, cfg.Signature)
+	auth := BearerToken(testAppID, "viewer", ctime, cfg.Signature)
 	rooms, err := ListRooms(context.Background(), url, auth)
 	if err != nil || len(rooms) != 1 || rooms[0].Room != "r" || rooms[0].Participants != 2 {
 		t.Fatalf("ListRooms = %+v, %v", rooms, err)
 	}
-	if _, err := ListRooms(context.Background(), url, BearerToken(lobbyAppID, "viewer", ctime, "00")); !errors.As(err, &se) || se.Code != signal.CodeAuthFailed {
+	if _, err := ListRooms(context.Background(), url, BearerToken(testAppID, "viewer", ctime, "00")); !errors.As(err, &se) || se.Code != signal.CodeAuthFailed {
 		t.Fatalf("ListRooms with a bad signature: %v", err)
 	}
 	b.Leave()
@@ -134,7 +110,7 @@ func TestLobby(t *testing.T) {
 // the others see peer-leave with the same reason.
 func TestEngineAdminActions(t *testing.T) {
 	t.Cleanup(test.CheckRoutines(t)) // registered first, so it runs after every other cleanup
-	srv, url := runServer(t)
+	srv, url := startServer(t, server.Config{})
 	_, aEv, aRun := engineIn(t, url, "r", "a")
 	_, bEv, bRun := engineIn(t, url, "r", "b")
 	_, cEv, cRun := engineIn(t, url, "r", "c")
@@ -169,7 +145,7 @@ func TestEngineAdminActions(t *testing.T) {
 	}
 	// c cannot come back.
 	ctime := time.Now().Add(time.Hour).Unix()
-	c2 := New(Config{ServerURL: url, Room: "r", UserID: "c", AppID: lobbyAppID, CTime: ctime, Signature: signal.Sign(lobbyAppKey, lobbyAppID, "r", "c", ctime)}, Params{})
+	c2 := New(Config{ServerURL: url, Room: "r", UserID: "c", AppID: testAppID, CTime: ctime, Signature: signal.Sign(testAppKey, testAppID, "r", "c", ctime)}, Params{})
 	c2Ev := collect(c2)
 	var se *signal.Error
 	if err := c2.Run(context.Background()); !errors.As(err, &se) || se.Code != signal.CodeBanned {

@@ -1,0 +1,36 @@
+package call
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/confab-rtc/confab/server"
+)
+
+// The app credentials of the in-process test server.
+const testAppID, testAppKey = "app", "0123456789abcdef0123456789abcdef"
+
+// startServer runs an in-process room server with cfg (its listen address
+// and credentials are set here) and returns it with its websocket URL. It
+// is closed when the test ends.
+func startServer(t *testing.T, cfg server.Config) (*server.Server, string) {
+	t.Helper()
+	cfg.Listen, cfg.AppID, cfg.AppKey = "127.0.0.1:0", testAppID, testAppKey
+	srv, err := server.New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		srv.Close()
+	})
+	for srv.Addr() == nil {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return srv, "ws://" + srv.Addr().String()
+}
