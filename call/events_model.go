@@ -179,3 +179,16 @@ func (RoomDestroyed) Name() string { return "room-destroyed" }
 
 // Name implements Event.
 func (RoomUpdated) Name() string { return "room-updated" }
+
+// DeviceChanged reports a hot-plugged audio device: Kind is "recording"
+// or "playback", Action "ADD" or "REMOVE" (the seeds' onDeviceChanged).
+// DeviceID is the backend's stable id, as `confab devices` lists it.
+type DeviceChanged struct {
+	Kind       string `json:"kind"`
+	DeviceID   string `json:"deviceId"`
+	DeviceName string `json:"deviceName,omitempty"`
+	Action     string `json:"action"`
+}
+
+// Name implements Event.
+func (DeviceChanged) Name() string { return "device-changed" }
