@@ -43,8 +43,8 @@ type MixerConfig struct {
 // decoder per remote sender, and its Run goroutine is the only one that
 // decodes and mixes. Every frame the Pacer asks for, Run takes one 20 ms
 // frame from each stream (decoded, rebuilt by FEC, concealed, or silence),
-// updates the stream's level, sums the streams through a soft limiter and
-// writes the mix to every Output.
+// updates the stream's level, sums the streams, each scaled by its playback
+// gain (SetGain), through a soft limiter and writes the mix to every Output.
 //
 // AddStream, RemoveStream, AddOutput and RemoveOutput may be called from
 // any goroutine, also while Run runs: they replace immutable snapshots
@@ -53,7 +53,8 @@ type Mixer struct {
 	cfg    MixerConfig
 	target int // jitter target in frames
 
-	mu      sync.Mutex // serialises snapshot writers; Run never takes it
+	mu      sync.Mutex     // serialises snapshot writers; Run never takes it
+	gains   map[string]int // playback gains not 100 %, by id; guarded by mu (control path only)
 	streams atomic.Pointer[streamSet]
 	outputs atomic.Pointer[[]Output]
 	running atomic.Bool
@@ -75,6 +76,7 @@ func NewMixer(cfg MixerConfig) *Mixer {
 		frame:  make([]int16, FrameSamples),
 		sum:    make([]float32, FrameSamples),
 		mix:    make([]int16, FrameSamples),
+		gains:  map[string]int{},
 	}
 	m.streams.Store(&streamSet{byID: map[string]*Stream{}})
 	m.outputs.Store(&[]Output{})
@@ -94,6 +96,9 @@ func (m *Mixer) AddStream(id string) (*Stream, error) {
 	s, err := newStream(id, m.target)
 	if err != nil {
 		return nil, err
+	}
+	if g, ok := m.gains[id]; ok {
+		s.gain.Store(int32(g)) // set by SetGain before the stream existed
 	}
 	next := maps.Clone(old)
 	next[id] = s
@@ -147,7 +152,9 @@ func (m *Mixer) RemoveOutput(o Output) {
 }
 
 // Level is the smoothed 0-100 level of the stream id, or 0 if there is no
-// such stream. It reads atomics only and is safe from any goroutine.
+// such stream. It is what the sender sends, before the playback gain, so a
+// locally muted participant still shows as talking. It reads atomics only
+// and is safe from any goroutine.
 func (m *Mixer) Level(id string) int {
 	if s := m.streams.Load().byID[id]; s != nil {
 		return s.Level()
@@ -193,12 +200,14 @@ func (m *Mixer) mixFrame() {
 		if first && m.cfg.OnFirstFrame != nil {
 			m.cfg.OnFirstFrame(s.id)
 		}
-		if !active {
+		// A locally muted stream is still pulled above, so its jitter
+		// buffer, decoder state and level keep running; it is only left
+		// out of the sum.
+		g := s.gain.Load()
+		if !active || g == GainMuted {
 			continue
 		}
-		for i, v := range m.frame {
-			m.sum[i] += float32(v)
-		}
+		addScaled(m.sum, m.frame, g)
 	}
 	for i, v := range m.sum {
 		m.mix[i] = softLimit(v)

@@ -1,6 +1,9 @@
 package audio
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Stream is one remote sender's audio inside a Mixer: Push feeds it RTP
 // payloads from the network, and the mixer's goroutine pulls one decoded
@@ -18,6 +21,9 @@ type Stream struct {
 
 	meter Meter
 	stats streamCounters
+	// gain is the playback gain in percent (see Mixer.SetGain): written
+	// by the control path, read by the mixer each frame without a lock.
+	gain atomic.Int32
 }
 
 func newStream(id string, target int) (*Stream, error) {
@@ -26,6 +32,7 @@ func newStream(id string, target int) (*Stream, error) {
 		return nil, err
 	}
 	s := &Stream{id: id, dec: dec}
+	s.gain.Store(GainUnity)
 	s.jb = newJitterBuffer(target, &s.stats)
 	return s, nil
 }
