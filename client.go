@@ -10,12 +10,14 @@ import (
 	"io"
 	"log/slog"
 	"os/user"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/confab-rtc/confab/audio"
 	"github.com/confab-rtc/confab/call"
 	"github.com/confab-rtc/confab/config"
+	"github.com/confab-rtc/confab/devices"
 	"github.com/confab-rtc/confab/signal"
 	"github.com/confab-rtc/confab/tui"
 )
@@ -273,6 +275,15 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 	for _, n := range d.notices {
 		eng.Emit(n)
 	}
+	if d.actx != nil {
+		// Hot-plugged devices become device-changed events. Deferred
+		// after d.close, so it stops before the audio context closes.
+		w := devices.NewWatcher(d.actx, devices.DefaultPollInterval, func(c devices.Change) {
+			eng.Emit(call.DeviceChanged{Kind: c.Kind, DeviceID: c.DeviceID, DeviceName: c.DeviceName, Action: c.Action})
+		})
+		w.Start(ctx)
+		defer w.Close()
+	}
 
 	if o.duration > 0 {
 		var cancel context.CancelFunc
@@ -343,14 +354,36 @@ func readCommands(r io.Reader, eng *call.Engine) {
 			eng.SwitchRole(signal.RoleJoiner)
 		case line == "role player":
 			eng.SwitchRole(signal.RolePlayer)
+		case cmd == "volume":
+			who, percent, err := parseVolume(arg)
+			if err != nil {
+				eng.Emit(call.Error{Code: signal.CodeBadRequest, Message: err.Error()})
+				break
+			}
+			eng.SetVolume(who, percent)
 		case line == "leave" || line == "quit":
 			eng.Leave()
 			return
 		case line == "":
 		default:
-			eng.Emit(call.Error{Code: signal.CodeBadRequest, Message: fmt.Sprintf("unknown command %q: use mute, unmute, rename NAME, role joiner|player or leave", line)})
+			eng.Emit(call.Error{Code: signal.CodeBadRequest, Message: fmt.Sprintf("unknown command %q: use mute, unmute, rename NAME, role joiner|player, volume USERID PERCENT or leave", line)})
 		}
 	}
+}
+
+// parseVolume reads the arguments of "volume USERID PERCENT" (PERCENT may
+// end in %). The range is checked by Engine.SetVolume, so the bound lives
+// in one place.
+func parseVolume(arg string) (who string, percent int, err error) {
+	f := strings.Fields(arg)
+	if len(f) != 2 {
+		return "", 0, fmt.Errorf("volume wants a user id and a percent, as in \"volume alice 50\", not %q", arg)
+	}
+	percent, err = strconv.Atoi(strings.TrimSuffix(f[1], "%"))
+	if err != nil {
+		return "", 0, fmt.Errorf("volume %q is not a whole number of percent (0-200)", f[1])
+	}
+	return f[0], percent, nil
 }
 
 // discard is an audio output that drops what it gets.
