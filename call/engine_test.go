@@ -3,7 +3,6 @@ package call
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -90,23 +89,10 @@ func TestEngineCall(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	wav := filepath.Join(t.TempDir(), "a.wav")
-	if err := audio.WriteWAV(wav, tone.Sine(440, 0.3, audio.SampleRate), audio.SampleRate, 1); err != nil {
-		t.Fatal(err)
-	}
-	src, err := audio.NewWAVSource(wav)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	newEngine := func(user string, p Params) *Engine {
-		ctime := time.Now().Add(time.Hour).Unix()
-		return New(Config{ServerURL: url, Room: "r", UserID: user, UserName: "User " + user, AppID: testAppID,
-			CTime: ctime, Signature: signal.Sign(testAppKey, testAppID, "r", user, ctime)}, p)
-	}
+	src := toneSource(t, 440, audio.SampleRate)
 	rec := &recorder{}
-	a := newEngine("a", Params{Source: src})
-	b := newEngine("b", Params{Outputs: []audio.Output{rec}})
+	a := engineFor(url, "a", signal.RoleJoiner, time.Hour, Params{Source: src})
+	b := engineFor(url, "b", signal.RoleJoiner, time.Hour, Params{Outputs: []audio.Output{rec}})
 	aEv, bEv := collect(a), collect(b)
 	aRun, bRun := make(chan error, 1), make(chan error, 1)
 	go func() { aRun <- a.Run(ctx) }()

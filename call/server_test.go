@@ -2,9 +2,12 @@ package call
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/confab-rtc/confab/audio"
+	"github.com/confab-rtc/confab/internal/tone"
 	"github.com/confab-rtc/confab/server"
 )
 
@@ -33,4 +36,20 @@ func startServer(t *testing.T, cfg server.Config) (*server.Server, string) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	return srv, "ws://" + srv.Addr().String()
+}
+
+// toneSource is a paced microphone that loops n samples of a freq Hz
+// sine; it is closed when the test ends.
+func toneSource(t *testing.T, freq float64, n int) audio.Source {
+	t.Helper()
+	wav := filepath.Join(t.TempDir(), "tone.wav")
+	if err := audio.WriteWAV(wav, tone.Sine(freq, 0.3, n), audio.SampleRate, 1); err != nil {
+		t.Fatal(err)
+	}
+	src, err := audio.NewWAVSource(wav)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { src.Close() })
+	return src
 }

@@ -3,7 +3,6 @@ package call
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -25,23 +24,10 @@ func TestEngineSetVolume(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	wav := filepath.Join(t.TempDir(), "a.wav")
-	if err := audio.WriteWAV(wav, tone.Sine(440, 0.3, 10*audio.SampleRate), audio.SampleRate, 1); err != nil {
-		t.Fatal(err)
-	}
-	src, err := audio.NewWAVSource(wav)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	newEngine := func(user string, p Params) *Engine {
-		ctime := time.Now().Add(time.Hour).Unix()
-		return New(Config{ServerURL: url, Room: "r", UserID: user, UserName: "User " + user, AppID: testAppID,
-			CTime: ctime, Signature: signal.Sign(testAppKey, testAppID, "r", user, ctime)}, p)
-	}
+	src := toneSource(t, 440, 10*audio.SampleRate)
 	rec := &recorder{}
-	a := newEngine("a", Params{Source: src})
-	b := newEngine("b", Params{Outputs: []audio.Output{rec}})
+	a := engineFor(url, "a", signal.RoleJoiner, time.Hour, Params{Source: src})
+	b := engineFor(url, "b", signal.RoleJoiner, time.Hour, Params{Outputs: []audio.Output{rec}})
 	bEv := collect(b)
 
 	b.SetVolume("a", 0)
