@@ -7,9 +7,10 @@ BIN   := bin/confab
 GO    ?= go
 export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
 
-# Debian packages: the build needs gcc, pkg-config and libopus; the tests
-# also need PulseAudio (virtual devices) and tmux (the terminal).
-BUILD_PKGS := gcc libc6-dev pkg-config libopus-dev libopusfile-dev
+# Debian packages: the build needs gcc/g++, pkg-config, libopus and the two
+# echo cancellers (speexdsp, WebRTC audio processing); the tests also need
+# PulseAudio (virtual devices) and tmux (the terminal).
+BUILD_PKGS := gcc g++ libc6-dev pkg-config libopus-dev libopusfile-dev libspeexdsp-dev libwebrtc-audio-processing-dev
 TEST_PKGS  := $(BUILD_PKGS) pulseaudio pulseaudio-utils tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

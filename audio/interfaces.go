@@ -36,3 +36,16 @@ type Pacer interface {
 type nextDuer interface {
 	NextDue(now time.Time) time.Time
 }
+
+// Processor cleans microphone audio before it is metered and encoded:
+// echo cancellation, noise suppression, automatic gain control. The
+// engine calls ProcessCapture from its send loop with each captured frame
+// (a whole number of 10 ms blocks), and the mixer writes every frame it
+// plays through WriteFrame, which is the far-end reference the echo
+// canceller subtracts. Both run on different goroutines; neither may
+// block. Close releases the processor after the call.
+type Processor interface {
+	Output
+	ProcessCapture(frame []int16)
+	Close() error
+}

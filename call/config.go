@@ -41,6 +41,10 @@ type Params struct {
 	// Outputs receive the mixed remote audio; with none the engine does
 	// not decode remote audio at all (bots).
 	Outputs []audio.Output
+	// Processor cleans the Source's audio (echo cancellation, noise
+	// suppression, gain control) before it is sent; the engine feeds it
+	// the played mix as the echo reference. nil sends the Source as it is.
+	Processor audio.Processor
 	// Pacer clocks the mixer; nil means the wall clock.
 	Pacer audio.Pacer
 	// Logger receives the engine's logs; nil discards them.

@@ -58,6 +58,9 @@ func New(cfg Config, p Params) *Engine {
 		for _, o := range p.Outputs {
 			e.mixer.AddOutput(o)
 		}
+		if p.Processor != nil {
+			e.mixer.AddOutput(p.Processor) // the echo reference
+		}
 	}
 	return e
 }
@@ -348,7 +351,7 @@ func (s *session) startPublishing(ctx context.Context) error {
 			s.sendMute(true)
 		}
 		s.startWorker(ctx, func(ctx context.Context) error {
-			return pub.sendLoop(ctx, s.e.p.Source, enc, &s.e.meter, s.e.muted.Load)
+			return pub.sendLoop(ctx, s.e.p.Source, s.e.p.Processor, enc, &s.e.meter, s.e.muted.Load)
 		})
 	})
 }

@@ -63,10 +63,12 @@ func (p *publisher) setAnswer(sdp string) error {
 	return p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp})
 }
 
-// sendLoop runs until ctx ends or the source fails. muted is read every
-// frame: a muted microphone sends encoded silence, which keeps the RTP
-// stream and the far end's jitter buffer steady.
-func (p *publisher) sendLoop(ctx context.Context, src audio.Source, enc *audio.Encoder, meter *audio.Meter, muted func() bool) error {
+// sendLoop runs until ctx ends or the source fails. Each frame goes
+// through proc (when not nil) before anything else, also while muted, so
+// the echo canceller keeps converging. muted is read every frame: a muted
+// microphone sends encoded silence, which keeps the RTP stream and the
+// far end's jitter buffer steady.
+func (p *publisher) sendLoop(ctx context.Context, src audio.Source, proc audio.Processor, enc *audio.Encoder, meter *audio.Meter, muted func() bool) error {
 	frame := make([]int16, audio.FrameSamples)
 	payload := make([]byte, 1500)
 	ext := make([]byte, 1)
@@ -84,6 +86,9 @@ func (p *publisher) sendLoop(ctx context.Context, src audio.Source, enc *audio.E
 				return nil
 			}
 			return err
+		}
+		if proc != nil {
+			proc.ProcessCapture(frame)
 		}
 		if muted() {
 			clear(frame)
