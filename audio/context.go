@@ -73,6 +73,11 @@ type Context struct {
 
 	closeMu  sync.Mutex // serialises Close
 	released bool       // the backend is disconnected
+
+	// backend serialises listing and opening: miniaudio's PulseAudio
+	// backend runs both on the context's single main loop, and two
+	// goroutines iterating it abort the process.
+	backend sync.Mutex
 }
 
 // NewContext connects to the first audio backend of backends that works,
@@ -153,7 +158,9 @@ func (c *Context) rawDevices(kind DeviceKind) ([]rawDevice, error) {
 	if c.closed {
 		return nil, ErrClosed
 	}
+	c.backend.Lock()
 	infos, err := c.ctx.Devices(kind.malgo())
+	c.backend.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("audio: listing %s devices: %w", kind, err)
 	}

@@ -58,7 +58,9 @@ func openDevice(actx *Context, kind DeviceKind, id string, data malgo.DataProc) 
 	if actx.closed {
 		return nil, "", ErrClosed
 	}
+	actx.backend.Lock() // init queries the device on the context's main loop
 	dev, err := malgo.InitDevice(actx.ctx.Context, cfg, malgo.DeviceCallbacks{Data: data})
+	actx.backend.Unlock()
 	if err != nil {
 		return nil, "", fmt.Errorf("audio: open %s device %q: %w", kind, name, err)
 	}
