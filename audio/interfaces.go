@@ -37,6 +37,12 @@ type nextDuer interface {
 	NextDue(now time.Time) time.Time
 }
 
+// frameSizer is a Pacer whose pace depends on the mixer's frame size;
+// Mixer.Run sets it before it starts.
+type frameSizer interface {
+	SetFrameSamples(n int)
+}
+
 // Processor cleans microphone audio before it is metered and encoded:
 // echo cancellation, noise suppression, automatic gain control. The
 // engine calls ProcessCapture from its send loop with each captured frame

@@ -37,6 +37,13 @@ type MixerConfig struct {
 	// JitterTarget is the delay each stream's jitter buffer builds before
 	// it starts playing; 0 means 40 ms. It is rounded to whole frames.
 	JitterTarget time.Duration
+	// FrameSamples is the mixer's tick: how many samples it mixes and
+	// writes to its outputs at a time. 0 means FrameSamples (20 ms); 480
+	// (10 ms) is the low-latency mode. Any multiple of 120 (2.5 ms, the
+	// Opus granularity) up to 960 works; NewMixer panics on other values,
+	// which are programming errors. Packets of any Opus duration play at
+	// any tick.
+	FrameSamples int
 }
 
 // Mixer is the receive side's audio engine: it owns a jitter buffer and
@@ -70,17 +77,33 @@ func NewMixer(cfg MixerConfig) *Mixer {
 	if cfg.JitterTarget <= 0 {
 		cfg.JitterTarget = defaultJitterTarget
 	}
+	if cfg.FrameSamples == 0 {
+		cfg.FrameSamples = FrameSamples
+	}
+	if cfg.FrameSamples < 0 || cfg.FrameSamples > FrameSamples || cfg.FrameSamples%120 != 0 {
+		panic(fmt.Sprintf("audio: MixerConfig.FrameSamples %d is not a multiple of 120 up to %d", cfg.FrameSamples, FrameSamples))
+	}
+	n := cfg.FrameSamples
 	m := &Mixer{
 		cfg:    cfg,
 		target: max(int((cfg.JitterTarget+FrameDuration/2)/FrameDuration), 1),
-		frame:  make([]int16, FrameSamples),
-		sum:    make([]float32, FrameSamples),
-		mix:    make([]int16, FrameSamples),
+		frame:  make([]int16, n),
+		sum:    make([]float32, n),
+		mix:    make([]int16, n),
 		gains:  map[string]int{},
 	}
 	m.streams.Store(&streamSet{byID: map[string]*Stream{}})
 	m.outputs.Store(&[]Output{})
 	return m
+}
+
+// FrameSamples is the number of samples the mixer makes per tick (see
+// MixerConfig.FrameSamples).
+func (m *Mixer) FrameSamples() int { return m.cfg.FrameSamples }
+
+// tick is the duration of one mixer tick.
+func (m *Mixer) tick() time.Duration {
+	return time.Duration(m.cfg.FrameSamples) * time.Second / SampleRate
 }
 
 // AddStream adds a remote sender under id (the user id) and returns the
@@ -163,25 +186,30 @@ func (m *Mixer) Level(id string) int {
 }
 
 // Run mixes until ctx ends, producing a frame whenever p says one is due,
-// and returns nil then. Only one Run may be active at a time; another
-// returns ErrRunning.
+// and returns nil then. A Pacer that paces by frame size (*Playback,
+// *ClockPacer) is first set to the mixer's, so it asks for ticks of the
+// right length. Only one Run may be active at a time; another returns
+// ErrRunning.
 func (m *Mixer) Run(ctx context.Context, p Pacer) error {
 	if !m.running.CompareAndSwap(false, true) {
 		return ErrRunning
 	}
 	defer m.running.Store(false)
+	if f, ok := p.(frameSizer); ok {
+		f.SetFrameSamples(m.cfg.FrameSamples)
+	}
 	nd, _ := p.(nextDuer)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
 		now := time.Now()
 		for n := 0; n < maxMixBurst && p.Due(now); n++ {
-			m.mixFrame()
+			m.mixFrameAt(now)
 			now = time.Now()
 		}
 		wait := mixerPoll
 		if nd != nil {
-			wait = min(max(nd.NextDue(now).Sub(now), minMixWait), FrameDuration)
+			wait = min(max(nd.NextDue(now).Sub(now), minMixWait), m.tick())
 		}
 		timer.Reset(wait)
 		select {
@@ -192,8 +220,12 @@ func (m *Mixer) Run(ctx context.Context, p Pacer) error {
 	}
 }
 
-// mixFrame makes one frame of the mix and writes it to every output.
-func (m *Mixer) mixFrame() {
+// mixFrame makes one frame of the mix now.
+func (m *Mixer) mixFrame() { m.mixFrameAt(time.Now()) }
+
+// mixFrameAt makes one frame of the mix at the given time (the playout
+// clock's tick) and writes it to every output.
+func (m *Mixer) mixFrameAt(now time.Time) {
 	clear(m.sum)
 	for _, s := range m.streams.Load().list {
 		active, first := s.frame(m.frame)

@@ -13,6 +13,7 @@ const queueSlots = 32
 
 // queuedPacket is one packet copied out of the network goroutine's buffer.
 type queuedPacket struct {
+	at  int64 // arrival, wall-clock ns
 	seq uint16
 	ts  uint32
 	n   int
@@ -28,13 +29,13 @@ type packetQueue struct {
 }
 
 // push copies a packet in; it reports false when the queue is full.
-func (q *packetQueue) push(seq uint16, ts uint32, payload []byte) bool {
+func (q *packetQueue) push(at int64, seq uint16, ts uint32, payload []byte) bool {
 	w := q.w.Load()
 	if w-q.r.Load() >= queueSlots {
 		return false
 	}
 	p := &q.slots[w%queueSlots]
-	p.seq, p.ts, p.n = seq, ts, copy(p.buf[:], payload)
+	p.at, p.seq, p.ts, p.n = at, seq, ts, copy(p.buf[:], payload)
 	q.w.Store(w + 1)
 	return true
 }

@@ -13,10 +13,11 @@ const (
 	// playbackBuffer is the ring's capacity: 200 ms, room for a mixer on a
 	// different clock to run ahead before frames are dropped.
 	playbackBuffer = 10 * FrameSamples
-	// playbackTarget is how much audio the ring should hold: as a Pacer,
-	// Playback asks for a frame whenever it holds less. Two frames ride
-	// out the mixer waking late without adding much delay.
-	playbackTarget = 2 * FrameSamples
+	// playbackTargetFrames is how much audio the ring should hold, in
+	// mixer frames: as a Pacer, Playback asks for a frame whenever it
+	// holds less. Two frames ride out the mixer waking late without
+	// adding much delay.
+	playbackTargetFrames = 2
 )
 
 // Playback is an open speaker: 48 kHz mono 16-bit, 10 ms device periods.
@@ -31,6 +32,9 @@ type Playback struct {
 	ring      *Ring
 	callbacks atomic.Uint64
 	last      atomic.Int64 // wall-clock ns of the latest callback
+	// target is how many samples the ring should hold (see
+	// playbackTargetFrames); SetFrameSamples changes it.
+	target atomic.Int64
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -50,7 +54,16 @@ func OpenPlayback(ctx *Context, deviceID string) (*Playback, error) {
 }
 
 func newPlayback() *Playback {
-	return &Playback{ring: NewRing(playbackBuffer)}
+	p := &Playback{ring: NewRing(playbackBuffer)}
+	p.SetFrameSamples(FrameSamples)
+	return p
+}
+
+// SetFrameSamples tells the speaker the size of the frames it is written
+// (Mixer.Run calls it with the mixer's frame size), so it keeps two of
+// them queued: 20 ms with 10 ms frames, 40 ms with 20 ms frames.
+func (p *Playback) SetFrameSamples(n int) {
+	p.target.Store(int64(playbackTargetFrames * max(n, 1)))
 }
 
 // onData is the malgo callback.
@@ -84,14 +97,14 @@ func (p *Playback) WriteFrame(frame []int16) {
 // Due reports whether the speaker needs another frame: it holds less than
 // its target of two frames.
 func (p *Playback) Due(time.Time) bool {
-	return p.ring.Len() < playbackTarget
+	return int64(p.ring.Len()) < p.target.Load()
 }
 
 // NextDue estimates when the device will have played enough to be Due,
 // counting whole 10 ms periods from its latest callback, so the mixer
 // sleeps until then instead of polling.
 func (p *Playback) NextDue(now time.Time) time.Time {
-	excess := p.ring.Len() - playbackTarget + 1
+	excess := p.ring.Len() - int(p.target.Load()) + 1
 	if excess <= 0 {
 		return now
 	}

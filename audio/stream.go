@@ -3,6 +3,7 @@ package audio
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Stream is one remote sender's audio inside a Mixer: Push feeds it RTP
@@ -18,6 +19,12 @@ type Stream struct {
 	jb      *jitterBuffer
 	dec     *Decoder
 	started bool // the first frame was reported
+	// carry holds decoded samples not played yet: a packet longer than
+	// the mixer's tick (20 ms packets, 10 ms ticks) is decoded whole and
+	// played over several ticks.
+	carry    [maxPacketSamples]int16
+	carryPos int
+	carryLen int
 
 	meter Meter
 	stats streamCounters
@@ -41,18 +48,24 @@ func newStream(id string, target int) (*Stream, error) {
 func (s *Stream) ID() string { return s.id }
 
 // Push hands the stream one RTP packet's Opus payload with its sequence
-// number and timestamp. It copies the payload into a preallocated slot and
-// returns at once; it never allocates or waits for the mixer. When the
-// mixer is not keeping up the packet is dropped and counted. Push is meant
-// for the one goroutine reading the track; concurrent calls are safe but
-// serialise.
+// number and timestamp, arriving now. It copies the payload into a
+// preallocated slot and returns at once; it never allocates or waits for
+// the mixer. When the mixer is not keeping up the packet is dropped and
+// counted. Push is meant for the one goroutine reading the track;
+// concurrent calls are safe but serialise.
 func (s *Stream) Push(seq uint16, ts uint32, payload []byte) {
+	s.PushAt(time.Now(), seq, ts, payload)
+}
+
+// PushAt is Push for a packet that arrived at the given time: the jitter
+// buffer measures arrival jitter from it, and tests pass a simulated clock.
+func (s *Stream) PushAt(at time.Time, seq uint16, ts uint32, payload []byte) {
 	if len(payload) == 0 || len(payload) > maxPayload {
 		s.stats.dropped.Add(1)
 		return
 	}
 	s.pushMu.Lock()
-	ok := s.queue.push(seq, ts, payload)
+	ok := s.queue.push(at.UnixNano(), seq, ts, payload)
 	s.pushMu.Unlock()
 	if !ok {
 		s.stats.dropped.Add(1)
@@ -66,43 +79,60 @@ func (s *Stream) Level() int { return s.meter.Level() }
 // Stats is a snapshot of the stream's counters.
 func (s *Stream) Stats() StreamStats { return s.stats.snapshot() }
 
-// frame produces the stream's next frame into out (FrameSamples long) and
-// reports whether it carries sound (false: out is silence, the stream is
-// idle) and whether it is the first decoded frame since AddStream. Only
-// the mixer goroutine calls it.
+// frame produces the stream's next tick of audio into out (the mixer's
+// frame size) and reports whether it carries sound (false: out is
+// silence, the stream is idle) and whether it is the first decoded frame
+// since AddStream. Only the mixer goroutine calls it.
 func (s *Stream) frame(out []int16) (active, first bool) {
 	for p := s.queue.peek(); p != nil; p = s.queue.peek() {
 		s.jb.insert(p.seq, p.ts, p.buf[:p.n])
 		s.queue.next()
 	}
-	kind, slot := s.jb.pop()
-	switch kind {
-	case popPacket:
-		n, err := s.dec.Decode(slot.payload(), out)
-		if err != nil {
-			s.conceal(out)
-		} else {
-			clear(out[n:]) // a sender with shorter frames: pad with silence
-			first = !s.started
-			s.started = true
+	for n := 0; n < len(out); {
+		if s.carryLen > 0 {
+			c := copy(out[n:], s.carry[s.carryPos:s.carryPos+s.carryLen])
+			s.carryPos += c
+			s.carryLen -= c
+			n += c
+			active = true
+			continue
 		}
-	case popFEC:
-		if err := s.dec.DecodeFEC(slot.payload(), out); err != nil {
-			s.conceal(out)
+		kind, slot := s.jb.pop()
+		s.carryPos = 0
+		switch kind {
+		case popPacket:
+			m, err := s.dec.Decode(slot.payload(), s.carry[:])
+			if err != nil || m == 0 {
+				s.carryLen = s.conceal(len(out) - n)
+			} else {
+				s.carryLen = m
+				first = first || !s.started
+				s.started = true
+			}
+		case popFEC:
+			d := opusFrameSamplesOf(slot.payload())
+			if d == 0 || s.dec.DecodeFEC(slot.payload(), s.carry[:d]) != nil {
+				s.carryLen = s.conceal(len(out) - n)
+			} else {
+				s.carryLen = d
+			}
+		case popPLC:
+			s.carryLen = s.conceal(FrameSamples) // the buffer counts 20 ms packets
+		default:
+			clear(out[n:])
+			n = len(out)
 		}
-	case popPLC:
-		s.conceal(out)
-	default:
-		clear(out)
 	}
 	s.meter.Update(out)
-	return kind != popSilence, first
+	return active, first
 }
 
-// conceal fills out by packet loss concealment, or silence if even that
-// fails.
-func (s *Stream) conceal(out []int16) {
+// conceal decodes n samples of packet loss concealment into the carry
+// buffer, or silence if even that fails, and returns n.
+func (s *Stream) conceal(n int) int {
+	out := s.carry[:n]
 	if err := s.dec.DecodePLC(out); err != nil {
 		clear(out)
 	}
+	return n
 }
