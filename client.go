@@ -43,6 +43,9 @@ type clientOptions struct {
 
 	mic     string // device id, "" default, "none"
 	speaker string // device id, "" default, "none"
+	// configPath is the configuration file, where a device chosen during
+	// the call is remembered; "" remembers nothing.
+	configPath string
 
 	headless bool
 	send     string
@@ -146,18 +149,19 @@ func idFromName(name string) string {
 
 // openedDevices is what the client opened; close releases it.
 type openedDevices struct {
-	actx     *audio.Context
-	capture  *audio.Capture
-	playback *audio.Playback
-	source   audio.Source
-	notices  []call.Event
+	actx    *audio.Context
+	dc      *deviceControl // its Manager owns the microphone and speaker
+	source  audio.Source   // the --send file or the Manager's Source; nil: receive-only
+	output  *devices.Output
+	notices []call.Event
 }
 
-// openDevices opens the microphone (or the --send file) and the speaker.
-// A missing device is not fatal: the call goes on receive-only or silent,
-// and a MediaDevice event says why.
+// openDevices prepares the microphone (or the --send file) and the
+// speaker: a devices.Manager opens them when started, and switches and
+// falls back during the call. A missing device is not fatal: the call
+// goes on receive-only or silent, and a MediaDevice event says why.
 func openDevices(o *clientOptions, log *slog.Logger) (*openedDevices, error) {
-	d := &openedDevices{}
+	d := &openedDevices{dc: &deviceControl{log: log, configPath: o.configPath}}
 	if o.send != "" {
 		src, err := audio.NewWAVSource(o.send)
 		if err != nil {
@@ -181,37 +185,19 @@ func openDevices(o *clientOptions, log *slog.Logger) (*openedDevices, error) {
 			return d, nil
 		}
 		d.actx = actx
-	}
-	if needCapture {
-		c, err := audio.OpenCapture(d.actx, o.mic)
-		if err == nil {
-			err = c.Start()
-			if err != nil {
-				c.Close()
-			}
+		mic, speaker := o.mic, o.speaker
+		if !needCapture {
+			mic = devices.PrefNone // --send bypasses the microphone
 		}
-		if err != nil {
-			log.Warn("no microphone", "device", o.mic, "err", err)
-			d.notices = append(d.notices, call.MediaDevice{Kind: "recording", DeviceID: o.mic, Problem: deviceProblem("microphone", "--mic", o.mic, err), Code: signal.CodeCaptureDeviceNotFound})
-		} else {
-			d.capture, d.source = c, c
-			d.notices = append(d.notices, call.MediaDevice{Kind: "recording", DeviceID: o.mic, DeviceName: c.DeviceName()})
+		d.dc.mgr = devices.NewManager(devices.Config{}, devices.Params{
+			Lister: actx, Opener: devices.ContextOpener{Context: actx},
+			Mic: mic, Speaker: speaker, OnEvent: d.dc.event,
+		})
+		if needCapture {
+			d.source = d.dc.mgr.Source()
 		}
-	}
-	if needPlayback {
-		p, err := audio.OpenPlayback(d.actx, o.speaker)
-		if err == nil {
-			err = p.Start()
-			if err != nil {
-				p.Close()
-			}
-		}
-		if err != nil {
-			log.Warn("no speaker", "device", o.speaker, "err", err)
-			d.notices = append(d.notices, call.MediaDevice{Kind: "playback", DeviceID: o.speaker, Problem: deviceProblem("speaker", "--speaker", o.speaker, err), Code: signal.CodeNoAudioOutput})
-		} else {
-			d.playback = p
-			d.notices = append(d.notices, call.MediaDevice{Kind: "playback", DeviceID: o.speaker, DeviceName: p.DeviceName()})
+		if needPlayback {
+			d.output = d.dc.mgr.Output()
 		}
 	}
 	return d, nil
@@ -227,15 +213,10 @@ func deviceProblem(what, flag, id string, err error) string {
 }
 
 func (d *openedDevices) close() {
-	if d.source != nil && d.source != audio.Source(d.capture) {
+	if d.source != nil {
 		d.source.Close()
 	}
-	if d.capture != nil {
-		d.capture.Close()
-	}
-	if d.playback != nil {
-		d.playback.Close()
-	}
+	d.dc.close()
 	if d.actx != nil {
 		d.actx.Close()
 	}
@@ -251,9 +232,9 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 	defer d.close()
 
 	params := call.Params{Source: d.source, Logger: log, Renew: o.renew}
-	if d.playback != nil {
-		params.Outputs = append(params.Outputs, d.playback)
-		params.Pacer = d.playback
+	if d.output != nil {
+		params.Outputs = append(params.Outputs, d.output)
+		params.Pacer = d.output
 	}
 	if o.record != "" {
 		w, err := audio.NewWAVWriter(o.record, audio.SampleRate, audio.Channels)
@@ -275,14 +256,11 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 	for _, n := range d.notices {
 		eng.Emit(n)
 	}
-	if d.actx != nil {
-		// Hot-plugged devices become device-changed events. Deferred
-		// after d.close, so it stops before the audio context closes.
-		w := devices.NewWatcher(d.actx, devices.DefaultPollInterval, func(c devices.Change) {
-			eng.Emit(call.DeviceChanged{Kind: c.Kind, DeviceID: c.DeviceID, DeviceName: c.DeviceName, Action: c.Action})
-		})
-		w.Start(ctx)
-		defer w.Close()
+	d.dc.eng = eng
+	if d.dc.mgr != nil {
+		// Opens the devices, then polls for hot-plug and stalls; closed
+		// by d.close, before the audio context.
+		d.dc.mgr.Start(ctx)
 	}
 
 	if o.duration > 0 {
@@ -294,7 +272,7 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 	go func() { runErr <- eng.Run(ctx) }()
 
 	if o.headless {
-		go readCommands(stdin, eng)
+		go readCommands(stdin, eng, d.dc)
 		enc := stdout
 		for ev := range eng.Events() {
 			line, err := call.MarshalEvent(ev, time.Now())
@@ -307,7 +285,7 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 		return clientResult(<-runErr)
 	}
 
-	uiErr := tui.Run(ctx, eng, tui.Options{Room: o.room, UserName: o.userName, NoColor: o.noColor})
+	uiErr := tui.Run(ctx, switchingEngine{eng, d.dc}, tui.Options{Room: o.room, UserName: o.userName, NoColor: o.noColor})
 	eng.Leave()
 	var err2 error
 	select {
@@ -332,9 +310,10 @@ func clientResult(err error) error {
 }
 
 // readCommands lets scripts drive a headless client through stdin, one
-// command a line: mute, unmute, rename NAME, role joiner|player, leave.
+// command a line: mute, unmute, rename NAME, role joiner|player, volume
+// USERID PERCENT, mic ID|default|none, speaker ID|default|none, leave.
 // An unknown command is reported as an error event.
-func readCommands(r io.Reader, eng *call.Engine) {
+func readCommands(r io.Reader, eng *call.Engine, dc *deviceControl) {
 	if r == nil {
 		return
 	}
@@ -361,12 +340,18 @@ func readCommands(r io.Reader, eng *call.Engine) {
 				break
 			}
 			eng.SetVolume(who, percent)
+		case (cmd == "mic" || cmd == "speaker") && arg != "" && dc != nil:
+			kind := devices.KindRecording
+			if cmd == "speaker" {
+				kind = devices.KindPlayback
+			}
+			dc.set(kind, arg)
 		case line == "leave" || line == "quit":
 			eng.Leave()
 			return
 		case line == "":
 		default:
-			eng.Emit(call.Error{Code: signal.CodeBadRequest, Message: fmt.Sprintf("unknown command %q: use mute, unmute, rename NAME, role joiner|player, volume USERID PERCENT or leave", line)})
+			eng.Emit(call.Error{Code: signal.CodeBadRequest, Message: fmt.Sprintf("unknown command %q: use mute, unmute, rename NAME, role joiner|player, volume USERID PERCENT, mic ID|default|none, speaker ID|default|none or leave", line)})
 		}
 	}
 }

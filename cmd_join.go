@@ -32,7 +32,10 @@ signature (--app-id is still needed). Switching role needs such a signer too.
 
 --headless runs the same call without the interface and prints events as JSON
 lines; it reads commands from standard input, one a line: mute, unmute,
-rename NAME, role joiner, role player, leave.`,
+rename NAME, role joiner, role player, volume USERID PERCENT,
+mic ID|default|none, speaker ID|default|none, leave. A device chosen with mic
+or speaker (or the i and o keys of the interface) is remembered in the
+configuration file.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, err := g.start()
@@ -41,6 +44,7 @@ rename NAME, role joiner, role player, leave.`,
 			}
 			defer env.close()
 			o.room = args[0]
+			o.configPath = env.configPath
 			if err := o.resolve(env.cfg); err != nil {
 				return err
 			}

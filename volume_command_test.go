@@ -24,7 +24,7 @@ func TestVolumeCommand(t *testing.T) {
 		"volume carol loud",
 		"volume dave 300",
 		"volume",
-	}, "\n")), eng)
+	}, "\n")), eng, nil)
 	if v := eng.Volume("alice"); v != 50 {
 		t.Errorf("alice at %d %%, want 50", v)
 	}

@@ -75,11 +75,16 @@ type FirstAudioFrame struct {
 
 // MediaDevice reports the local devices the call runs with, and why one is
 // missing. The TUI shows Problem as the reason the call is receive-only or
-// silent.
+// silent. It is sent again whenever the device in use changes mid-call,
+// with Reason saying why: "user" (the user switched), "fallback" (the
+// device in use or the preferred one is missing), "restored" (the
+// preferred device, or any device, is back) or "default-changed" (the
+// system default moved); empty for the devices the call started with.
 type MediaDevice struct {
 	Kind       string `json:"kind"` // "recording" or "playback"
 	DeviceID   string `json:"deviceId,omitempty"`
 	DeviceName string `json:"deviceName,omitempty"`
+	Reason     string `json:"reason,omitempty"`
 	Problem    string `json:"problem,omitempty"`
 	Code       int    `json:"code,omitempty"`
 }

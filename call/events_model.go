@@ -192,3 +192,13 @@ type DeviceChanged struct {
 
 // Name implements Event.
 func (DeviceChanged) Name() string { return "device-changed" }
+
+// TrackEnded reports that the local microphone's track lost its last
+// capture device while publishing (anyRTC's audio_track_end): the call
+// stays up and sends silence until a microphone appears. Kind is "audio".
+type TrackEnded struct {
+	Kind string `json:"kind"`
+}
+
+// Name implements Event.
+func (TrackEnded) Name() string { return "track-ended" }

@@ -47,9 +47,15 @@ type Client struct {
 	// UserName is the name shown to others.
 	UserName string `toml:"user_name"`
 	// Microphone and Speaker are stable device ids; empty means the
-	// system default, "none" means no device.
+	// system default, "none" means no device. A choice made during a
+	// call (a key or a command) is saved here; an automatic fallback is not.
 	Microphone string `toml:"microphone"`
 	Speaker    string `toml:"speaker"`
+	// MicrophoneName and SpeakerName are the chosen devices' names when
+	// they were chosen, so a person reading the file knows what the ids
+	// are.
+	MicrophoneName string `toml:"microphone_name,omitempty"`
+	SpeakerName    string `toml:"speaker_name,omitempty"`
 }
 
 // DefaultListen is where `confab serve` listens unless told otherwise.

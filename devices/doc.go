@@ -1,4 +1,7 @@
 // Package devices finds the audio devices a call can use, formats them
-// for the `confab devices` command, and watches for hot-plugged devices
-// (Watcher). The selection and fallback policy comes later (issue 4).
+// for the `confab devices` command, watches for hot-plugged devices
+// (Watcher), and runs a call's microphone and speaker (Manager): the
+// user's choice, LiveKit's fallback policy when a device disappears or
+// stops delivering audio, and switching mid-call behind a Source and an
+// Output that stay the same for the call.
 package devices

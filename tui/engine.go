@@ -3,8 +3,8 @@ package tui
 import "github.com/confab-rtc/confab/call"
 
 // Engine is what the call view needs from a call: its events, the levels to
-// draw, and the two actions a user can take. call.Engine implements it; tests
-// use a fake.
+// draw, and the actions a user can take. package main implements it with a
+// call.Engine and the call's device manager; tests use a fake.
 //
 // Every method is called from the Bubble Tea update loop and must return
 // without waiting on the network or the audio device (enqueue the action,
@@ -23,6 +23,11 @@ type Engine interface {
 	MicMuted() bool
 	// Leave leaves the room.
 	Leave()
+	// CycleMicrophone switches to the next microphone; a media-device
+	// event reports the device now in use, an error event why not.
+	CycleMicrophone()
+	// CycleSpeaker switches to the next speaker, reported the same way.
+	CycleSpeaker()
 	// UserID returns the local user's id.
 	UserID() string
 	// Room returns the id of the room the engine is in.

@@ -21,6 +21,7 @@ type fakeEngine struct {
 	muted     bool
 	muteCalls []bool
 	leaves    int
+	cycles    []string // "mic" or "speaker", in order
 	userID    string
 	room      string
 }
@@ -65,6 +66,18 @@ func (f *fakeEngine) Leave() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.leaves++
+}
+
+func (f *fakeEngine) CycleMicrophone() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cycles = append(f.cycles, "mic")
+}
+
+func (f *fakeEngine) CycleSpeaker() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cycles = append(f.cycles, "speaker")
 }
 
 func (f *fakeEngine) UserID() string { return f.userID }

@@ -113,6 +113,10 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.quitting = true
 		}
 		return m, tea.Quit
+	case key.Matches(k, m.keys.NextMic):
+		m.engine.CycleMicrophone()
+	case key.Matches(k, m.keys.NextSpeaker):
+		m.engine.CycleSpeaker()
 	case key.Matches(k, m.keys.Mute):
 		muted := !m.people.self.muted
 		m.engine.SetMicMuted(muted)
@@ -164,6 +168,13 @@ func (m *Model) handleEvent(ev call.Event) {
 			m.micOK = !m.noMic
 			m.micName = sanitize(ev.DeviceName)
 		}
+		if text := deviceSwitchText(ev); text != "" {
+			m.log.add(m.now, text)
+		}
+	case call.DeviceChanged:
+		m.log.add(m.now, deviceChangedText(ev))
+	case call.TrackEnded:
+		m.log.add(m.now, "microphone lost: sending silence")
 	case call.Error:
 		m.notices.error(ev)
 	case call.RemoteUserNameChanged:

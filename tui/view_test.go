@@ -154,7 +154,7 @@ func TestCrowdedScreenKeepsEssentials(t *testing.T) {
 			t.Errorf("crowded screen lacks %q:\n%s", want, strings.Join(lines, "\n"))
 		}
 	}
-	if lines[len(lines)-1] != " m mute mic • q leave" {
+	if lines[len(lines)-1] != " m mute mic • i next mic • o next speaker • q leave" {
 		t.Errorf("footer = %q", lines[len(lines)-1])
 	}
 }

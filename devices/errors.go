@@ -1,0 +1,16 @@
+package devices
+
+import "errors"
+
+// Errors returned by this package; test for them with errors.Is.
+var (
+	// ErrUnknownDevice is returned by SetMic, SetSpeaker and Set for an
+	// id that the latest enumeration does not list.
+	ErrUnknownDevice = errors.New("devices: no such device")
+	// ErrStalled is carried by a Failure when a started device delivered
+	// no audio for Config.StallTimeout: with PulseAudio that is how an
+	// unplugged device opened by id looks (DESIGN §5).
+	ErrStalled = errors.New("devices: device stopped delivering audio")
+	// ErrNoDevices is returned by Cycle when there is nothing to switch to.
+	ErrNoDevices = errors.New("devices: no other device to switch to")
+)
