@@ -208,3 +208,20 @@ func BenchmarkSpeech(b *testing.B) {
 		g.fill(frame)
 	}
 }
+
+func TestSpeechSamplesMatchSource(t *testing.T) {
+	want := SpeechSamples(7, Voices()[1], 3*FrameSamples)
+	src := NewSpeechSource(7, Voices()[1])
+	defer src.Close()
+	got := make([]int16, FrameSamples)
+	for f := 0; f < 3; f++ {
+		if err := src.ReadFrame(context.Background(), got); err != nil {
+			t.Fatal(err)
+		}
+		for i, s := range got {
+			if w := want[f*FrameSamples+i]; s != w {
+				t.Fatalf("frame %d sample %d: source %d, SpeechSamples %d", f, i, s, w)
+			}
+		}
+	}
+}
