@@ -49,6 +49,7 @@ type clientOptions struct {
 
 	headless bool
 	send     string
+	proc     processingFlags // --aec, --ns, --agc, --dsp
 	record   string
 	duration time.Duration
 	noColor  bool
@@ -232,6 +233,14 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 	defer d.close()
 
 	params := call.Params{Source: d.source, Logger: log, Renew: o.renew}
+	proc, err := o.proc.open(d.source, o.send != "")
+	if err != nil {
+		return err
+	}
+	if proc != nil {
+		defer proc.Close() // after the engine: it waits for a frame in progress
+		params.Processor = proc
+	}
 	if d.output != nil {
 		params.Outputs = append(params.Outputs, d.output)
 		params.Pacer = d.output

@@ -72,6 +72,7 @@ func addClientFlags(cmd *cobra.Command, o *clientOptions) {
 	f.StringVar(&o.speaker, "speaker", "", `speaker device id from 'confab devices', or "none" (default: the system default)`)
 	f.BoolVar(&o.headless, "headless", false, "no interface: print events as JSON lines, read commands from stdin")
 	f.StringVar(&o.send, "send", "", "send this WAV file, looped, instead of the microphone")
+	addProcessingFlags(f, &o.proc)
 	f.StringVar(&o.record, "record", "", "write the received audio, mixed, to this WAV file")
 	f.DurationVar(&o.duration, "duration", 0, "leave after this long (0: stay)")
 	f.BoolVar(&o.noColor, "no-color", os.Getenv("NO_COLOR") != "", "no colours (also: NO_COLOR set)")
