@@ -61,7 +61,8 @@ func newRoot() *cobra.Command {
   confab token --room R --user U   make an access signature to hand out
   confab rooms [--watch]      list the server's rooms (live with --watch)
   confab admin kick|ban|dismiss    remove users or end rooms
-  confab devices              list microphones and speakers`,
+  confab devices              list microphones and speakers
+  confab devices test         check the microphone and speaker before a call`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
