@@ -35,10 +35,6 @@ const (
 	StatusUnderruns = "underruns"
 )
 
-// ErrNoAudioSystem marks a check that could not even connect to the audio
-// backend; the command wraps the backend's error with it.
-var ErrNoAudioSystem = errors.New("devices: no audio system")
-
 // CheckConfig holds the thresholds a device check judges by. The zero
 // value is not useful; start from DefaultCheckConfig.
 type CheckConfig struct {

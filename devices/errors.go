@@ -13,4 +13,8 @@ var (
 	ErrStalled = errors.New("devices: device stopped delivering audio")
 	// ErrNoDevices is returned by Cycle when there is nothing to switch to.
 	ErrNoDevices = errors.New("devices: no other device to switch to")
+	// ErrNoAudioSystem marks a device check that could not even connect
+	// to the audio backend; `confab devices test` wraps the backend's
+	// error with it.
+	ErrNoAudioSystem = errors.New("devices: no audio system")
 )
