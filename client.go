@@ -47,6 +47,9 @@ type clientOptions struct {
 	// the call is remembered; "" remembers nothing.
 	configPath string
 
+	audio   audioOptions
+	encoder audio.EncoderConfig // resolved from audio by resolve
+
 	headless bool
 	send     string
 	proc     processingFlags // --aec, --ns, --agc, --dsp
@@ -83,6 +86,11 @@ func (o *clientOptions) resolve(cfg config.Config) error {
 	if o.speaker == "" {
 		o.speaker = cfg.Client.Speaker
 	}
+	enc, err := o.audio.encoderConfig(cfg.Client)
+	if err != nil {
+		return err
+	}
+	o.encoder = enc
 	if e := signal.CheckIdentity(o.room, o.userID, o.userName); e != nil {
 		return e
 	}
@@ -260,7 +268,7 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 	eng := call.New(call.Config{
 		ServerURL: o.server, Room: o.room, UserID: o.userID, UserName: o.userName,
 		Role: o.roleNum, AppID: o.appID, Signature: o.signature, CTime: o.ctime,
-		Encoder: audio.EncoderConfig{Bitrate: 40000, FEC: true, PacketLossPercent: 5, Complexity: 9},
+		Encoder: o.encoder,
 	}, params)
 	for _, n := range d.notices {
 		eng.Emit(n)

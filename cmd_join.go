@@ -76,4 +76,5 @@ func addClientFlags(cmd *cobra.Command, o *clientOptions) {
 	f.StringVar(&o.record, "record", "", "write the received audio, mixed, to this WAV file")
 	f.DurationVar(&o.duration, "duration", 0, "leave after this long (0: stay)")
 	f.BoolVar(&o.noColor, "no-color", os.Getenv("NO_COLOR") != "", "no colours (also: NO_COLOR set)")
+	addAudioFlags(f, &o.audio)
 }

@@ -25,3 +25,7 @@ var (
 	// ErrFrameSize is returned when a buffer is not a valid frame length.
 	ErrFrameSize = errors.New("audio: bad frame size")
 )
+
+// ErrEncoderConfig is wrapped by every EncoderConfig.Validate error and
+// by NewEncoder for settings libopus cannot use.
+var ErrEncoderConfig = errors.New("audio: bad encoder settings")

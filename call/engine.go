@@ -329,7 +329,7 @@ func (s *session) startPublishing(ctx context.Context) error {
 		return err
 	}
 	s.enc = enc
-	pub, err := newPublisher(s.api, s.e.cfg.UserID)
+	pub, err := newPublisher(s.api, s.e.cfg.UserID, enc.Config().PacketLossPercent)
 	if err != nil {
 		return err
 	}

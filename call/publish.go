@@ -17,16 +17,27 @@ import (
 // flagged as voice in the audio-level extension: louder than -50 dBov.
 const voiceThresholdDBov = 50
 
-// publisher owns the publish PeerConnection and its send loop: 20 ms frames
+// publisher owns the publish PeerConnection and its send loop: frames
 // from the source are metered, Opus-encoded and sent as RTP packets that
 // carry the RFC 6464 audio level.
 type publisher struct {
 	pc     *webrtc.PeerConnection
 	track  *webrtc.TrackLocalStaticRTP
 	sender *webrtc.RTPSender
+	// loss is the loss the server reports receiving our stream with,
+	// for the encoder's FEC.
+	loss *lossFeedback
 }
 
-func newPublisher(api *webrtc.API, userID string) (*publisher, error) {
+// dtxKeepalive is how often a sender in DTX still sends a packet during
+// silence, as WebRTC does: the far end's jitter buffer and the server's
+// stream monitor (stream-interrupted after seconds without packets) see
+// a live stream, and the gap is short enough to count as DTX, not loss.
+const dtxKeepalive = 400 * time.Millisecond
+
+// newPublisher makes the publish connection; expectLoss is the packet
+// loss (%) the encoder plans FEC for until the server's first report.
+func newPublisher(api *webrtc.API, userID string, expectLoss int) (*publisher, error) {
 	pc, err := api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		return nil, err
@@ -42,13 +53,21 @@ func newPublisher(api *webrtc.API, userID string) (*publisher, error) {
 		return nil, err
 	}
 	p := &publisher{pc: pc, track: track, sender: tr.Sender()}
-	// Read RTCP so the interceptors (NACK responder, reports) work.
+	var ssrc uint32
+	if enc := p.sender.GetParameters().Encodings; len(enc) > 0 {
+		ssrc = uint32(enc[0].SSRC)
+	}
+	p.loss = newLossFeedback(ssrc, expectLoss)
+	// Read RTCP so the interceptors (NACK responder, reports) work, and
+	// follow the loss the server's receiver reports tell. It ends when
+	// the connection closes.
 	go func() {
-		buf := make([]byte, 1500)
 		for {
-			if _, _, err := p.sender.Read(buf); err != nil {
+			pkts, _, err := p.sender.ReadRTCP()
+			if err != nil {
 				return
 			}
+			p.loss.observe(pkts)
 		}
 	}()
 	return p, nil
@@ -63,16 +82,25 @@ func (p *publisher) setAnswer(sdp string) error {
 	return p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp})
 }
 
-// sendLoop runs until ctx ends or the source fails. Each frame goes
-// through proc (when not nil) before anything else, also while muted, so
-// the echo canceller keeps converging. muted is read every frame: a muted
-// microphone sends encoded silence, which keeps the RTP stream and the
-// far end's jitter buffer steady.
+// sendLoop runs until ctx ends or the source fails. Each frame (of the
+// encoder's 10 or 20 ms) goes through proc (when not nil) before anything
+// else, also while muted, so the echo canceller keeps converging. muted is
+// read every frame: a muted microphone sends encoded silence, which keeps
+// the RTP stream and the far end's jitter buffer steady. With FEC the
+// encoder follows the loss the server reports; with DTX, the encoder's
+// silent 1-2 byte packets are left out but for one every dtxKeepalive:
+// sequence numbers stay continuous and timestamps keep counting samples,
+// so the receiver sees a timestamp gap without a sequence gap, which is
+// DTX and not loss.
 func (p *publisher) sendLoop(ctx context.Context, src audio.Source, proc audio.Processor, enc *audio.Encoder, meter *audio.Meter, muted func() bool) error {
-	frame := make([]int16, audio.FrameSamples)
+	cfg := enc.Config()
+	fs := enc.FrameSamples()
+	frame := make([]int16, fs)
 	payload := make([]byte, 1500)
 	ext := make([]byte, 1)
 	extID := pionutil.AudioLevelID(p.sender.GetParameters().HeaderExtensions)
+	keepalive := int(dtxKeepalive * audio.SampleRate / time.Second) // in samples
+	silent := 0                                                     // samples since the last packet sent, while skipping
 	pkt := &rtp.Packet{Header: rtp.Header{
 		Version:        2,
 		PayloadType:    pionutil.OpusPayloadType,
@@ -94,10 +122,25 @@ func (p *publisher) sendLoop(ctx context.Context, src audio.Source, proc audio.P
 			clear(frame)
 		}
 		meter.Update(frame)
+		if cfg.FEC {
+			if err := enc.SetPacketLossPercent(p.loss.percent()); err != nil {
+				return err
+			}
+		}
 		n, err := enc.Encode(frame, payload)
 		if err != nil {
 			return err
 		}
+		if cfg.DTX && audio.IsDTXPacket(payload[:n]) {
+			if silent+fs < keepalive {
+				silent += fs
+				pkt.Timestamp += uint32(fs)
+				continue
+			}
+		} else if silent > 0 {
+			pkt.Marker = true // RFC 7587: the first packet of a talkspurt
+		}
+		silent = 0
 		pkt.Payload = payload[:n]
 		if extID != 0 {
 			level := audio.LevelDBov(frame)
@@ -114,7 +157,7 @@ func (p *publisher) sendLoop(ctx context.Context, src audio.Source, proc audio.P
 		}
 		pkt.Marker = false
 		pkt.SequenceNumber++
-		pkt.Timestamp += audio.FrameSamples
+		pkt.Timestamp += uint32(fs)
 	}
 }
 

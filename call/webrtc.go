@@ -4,15 +4,17 @@ import (
 	"log/slog"
 
 	"github.com/pion/ice/v4"
+	"github.com/pion/interceptor"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/confab-rtc/confab/internal/pionutil"
 )
 
 // newAPI builds a pion API with Opus only, the RFC 6464 audio-level header
-// extension, and pion's default interceptors (NACK, RTCP reports).
-func newAPI(log *slog.Logger) (*webrtc.API, error) {
-	me, ir, err := pionutil.NewMediaEngine()
+// extension, and pion's default interceptors (NACK, RTCP reports); first
+// are registered before those (tests put a lossy link there).
+func newAPI(log *slog.Logger, first ...interceptor.Factory) (*webrtc.API, error) {
+	me, ir, err := pionutil.NewMediaEngine(first...)
 	if err != nil {
 		return nil, err
 	}

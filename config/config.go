@@ -56,6 +56,11 @@ type Client struct {
 	// are.
 	MicrophoneName string `toml:"microphone_name,omitempty"`
 	SpeakerName    string `toml:"speaker_name,omitempty"`
+	// AudioProfile is the send side's audio profile: low, standard or
+	// high (DESIGN.md §2); empty means standard.
+	AudioProfile string `toml:"audio_profile,omitempty"`
+	// LowLatency sends and plays 10 ms frames instead of 20 ms.
+	LowLatency bool `toml:"low_latency,omitempty"`
 }
 
 // DefaultListen is where `confab serve` listens unless told otherwise.
@@ -97,6 +102,11 @@ func (c Config) Validate() error {
 	}
 	if c.Client.UserID != "" && !signal.ValidID(c.Client.UserID) {
 		return fmt.Errorf("%w: client.user_id %q must be 1-64 characters of A-Z, a-z, 0-9, _ or -", ErrInvalid, c.Client.UserID)
+	}
+	switch c.Client.AudioProfile {
+	case "", "low", "standard", "high": // audio.ProfileNames; config does not import audio
+	default:
+		return fmt.Errorf("%w: client.audio_profile %q must be low, standard or high", ErrInvalid, c.Client.AudioProfile)
 	}
 	if err := signal.CheckIdentity("r", "u", c.Client.UserName); err != nil {
 		return fmt.Errorf("%w: client.user_name: %s", ErrInvalid, err.Message)

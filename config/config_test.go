@@ -23,6 +23,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	cfg := Default()
 	cfg.App = App{ID: "app1", Key: "0123456789abcdef0123"}
 	cfg.Client.UserName = "Zoë"
+	cfg.Client.AudioProfile, cfg.Client.LowLatency = "low", true
 	cfg.Server.Webhooks = []string{"https://example.com/hook"}
 	if err := Save(path, cfg); err != nil {
 		t.Fatal(err)
@@ -56,6 +57,7 @@ func TestLoadRejects(t *testing.T) {
 		{"short key", "[app]\napp_id = \"a\"\napp_key = \"short\"\n"},
 		{"bad listen", "[server]\nlisten = \"nohostport\"\n"},
 		{"bad user id", "[client]\nuser_id = \"a b\"\n"},
+		{"unknown audio profile", "[client]\naudio_profile = \"ultra\"\n"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -93,7 +93,7 @@ func clientAPI(t *testing.T, extFirst bool, dropIn *atomic.Int32) *webrtc.API {
 	if dropIn != nil {
 		// First, so it sits closest to the network: every other
 		// interceptor sees the stream with the gaps.
-		ir.Add(lossyReceive(dropIn))
+		ir.Add(pionutil.LossyReceive(dropIn))
 	}
 	if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
 		t.Fatal(err)
@@ -122,7 +122,7 @@ type clientOpts struct {
 	// dropIn, if set, drops its percentage of the RTP packets the
 	// client receives (it may change while the client runs) before
 	// pion's interceptors see them, so its receiver reports show the
-	// loss (lossyReceive in monitor_test.go).
+	// loss (pionutil.LossyReceive).
 	dropIn *atomic.Int32
 	// onPacket, if set, sees every received packet, on the track's
 	// goroutine, with the stream id (the publisher) it came on and the

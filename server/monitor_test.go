@@ -1,56 +1,20 @@
 package server
 
 import (
-	"encoding/binary"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/pion/interceptor"
-
 	"github.com/confab-rtc/confab/signal"
 )
-
-// lossyReceive is an in-process lossy link for a test client's incoming
-// media: an interceptor registered before pion's own, so it sits closest
-// to the network and the receiver reports, NACKs and stats all see the
-// gaps. It drops by sequence number, so a retransmission of a dropped
-// packet is dropped again and the loss is exactly pct percent.
-func lossyReceive(pct *atomic.Int32) interceptor.Factory { return lossyFactory{pct} }
 
 // percent makes a drop rate for clientOpts.dropIn.
 func percent(n int) *atomic.Int32 {
 	p := &atomic.Int32{}
 	p.Store(int32(n))
 	return p
-}
-
-type lossyFactory struct{ pct *atomic.Int32 }
-
-func (f lossyFactory) NewInterceptor(string) (interceptor.Interceptor, error) {
-	return &lossyInterceptor{pct: f.pct}, nil
-}
-
-type lossyInterceptor struct {
-	interceptor.NoOp
-	pct *atomic.Int32
-}
-
-func (l *lossyInterceptor) BindRemoteStream(_ *interceptor.StreamInfo, r interceptor.RTPReader) interceptor.RTPReader {
-	return interceptor.RTPReaderFunc(func(b []byte, a interceptor.Attributes) (int, interceptor.Attributes, error) {
-		for {
-			n, attr, err := r.Read(b, a)
-			if err != nil || n < 4 {
-				return n, attr, err
-			}
-			seq, pct := int(binary.BigEndian.Uint16(b[2:4])), int(l.pct.Load())
-			if seq*pct%100 >= pct {
-				return n, attr, err
-			}
-		}
-	})
 }
 
 // waitNoteWhere returns the next notification of type typ (or of one of

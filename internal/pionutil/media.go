@@ -26,8 +26,10 @@ const OpusPayloadType = 111
 // extension registered first (so both sides offer it with the same id and
 // the forwarder rarely rewrites it), and pion's default interceptors (NACK,
 // RTCP reports, the stats interceptor, TWCC), registered once: registering
-// the stats interceptor again would count every packet twice.
-func NewMediaEngine() (*webrtc.MediaEngine, *interceptor.Registry, error) {
+// the stats interceptor again would count every packet twice. Interceptors
+// in first are registered before pion's, closest to the network (a test's
+// LossyReceive).
+func NewMediaEngine(first ...interceptor.Factory) (*webrtc.MediaEngine, *interceptor.Registry, error) {
 	me := &webrtc.MediaEngine{}
 	if err := me.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: OpusCodec, PayloadType: OpusPayloadType}, webrtc.RTPCodecTypeAudio); err != nil {
 		return nil, nil, err
@@ -36,6 +38,9 @@ func NewMediaEngine() (*webrtc.MediaEngine, *interceptor.Registry, error) {
 		return nil, nil, err
 	}
 	ir := &interceptor.Registry{}
+	for _, f := range first {
+		ir.Add(f)
+	}
 	if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
 		return nil, nil, err
 	}
