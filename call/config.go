@@ -24,7 +24,9 @@ type Config struct {
 	CTime     int64
 	// Platform names the client in server notifications.
 	Platform string
-	// Encoder configures the Opus encoder of the published stream.
+	// Encoder configures the Opus encoder of the published stream. Its
+	// FrameDuration also sets the mixer's tick: 10 ms frames make the
+	// low-latency mode on both the send and the receive side.
 	Encoder audio.EncoderConfig
 	// JoinTimeout bounds connecting and joining; 0 means 10 s.
 	JoinTimeout time.Duration
@@ -66,4 +68,14 @@ func (c Config) withDefaults() Config {
 		c.Platform = "confab"
 	}
 	return c
+}
+
+// mixerFrameSamples is the mixer's tick: the encoder's frame, or 20 ms
+// when the encoder settings are invalid (publishing then fails with the
+// reason, and receiving still works).
+func (c Config) mixerFrameSamples() int {
+	if c.Encoder.Validate() != nil {
+		return audio.FrameSamples
+	}
+	return c.Encoder.FrameSamples()
 }

@@ -53,6 +53,9 @@ func New(cfg Config, p Params) *Engine {
 	}
 	if len(p.Outputs) > 0 {
 		e.mixer = audio.NewMixer(audio.MixerConfig{
+			// One switch for the low-latency mode: the frames we send and
+			// the ticks we play are the same length.
+			FrameSamples: cfg.mixerFrameSamples(),
 			OnFirstFrame: func(id string) { e.events.emit(FirstAudioFrame{UserID: id}) },
 		})
 		for _, o := range p.Outputs {

@@ -29,12 +29,6 @@ type publisher struct {
 	loss *lossFeedback
 }
 
-// dtxKeepalive is how often a sender in DTX still sends a packet during
-// silence, as WebRTC does: the far end's jitter buffer and the server's
-// stream monitor (stream-interrupted after seconds without packets) see
-// a live stream, and the gap is short enough to count as DTX, not loss.
-const dtxKeepalive = 400 * time.Millisecond
-
 // newPublisher makes the publish connection; expectLoss is the packet
 // loss (%) the encoder plans FEC for until the server's first report.
 func newPublisher(api *webrtc.API, userID string, expectLoss int) (*publisher, error) {
@@ -88,7 +82,8 @@ func (p *publisher) setAnswer(sdp string) error {
 // read every frame: a muted microphone sends encoded silence, which keeps
 // the RTP stream and the far end's jitter buffer steady. With FEC the
 // encoder follows the loss the server reports; with DTX, the encoder's
-// silent 1-2 byte packets are left out but for one every dtxKeepalive:
+// silent 1-2 byte packets are left out but for one after dtxKeepalive
+// without any (libopus' own refresh packets come every 400 ms):
 // sequence numbers stay continuous and timestamps keep counting samples,
 // so the receiver sees a timestamp gap without a sequence gap, which is
 // DTX and not loss.
@@ -99,8 +94,7 @@ func (p *publisher) sendLoop(ctx context.Context, src audio.Source, proc audio.P
 	payload := make([]byte, 1500)
 	ext := make([]byte, 1)
 	extID := pionutil.AudioLevelID(p.sender.GetParameters().HeaderExtensions)
-	keepalive := int(dtxKeepalive * audio.SampleRate / time.Second) // in samples
-	silent := 0                                                     // samples since the last packet sent, while skipping
+	dtx := newDTXGate()
 	pkt := &rtp.Packet{Header: rtp.Header{
 		Version:        2,
 		PayloadType:    pionutil.OpusPayloadType,
@@ -131,16 +125,14 @@ func (p *publisher) sendLoop(ctx context.Context, src audio.Source, proc audio.P
 		if err != nil {
 			return err
 		}
-		if cfg.DTX && audio.IsDTXPacket(payload[:n]) {
-			if silent+fs < keepalive {
-				silent += fs
+		if cfg.DTX {
+			send, talkspurt := dtx.admit(payload[:n], fs)
+			if !send {
 				pkt.Timestamp += uint32(fs)
 				continue
 			}
-		} else if silent > 0 {
-			pkt.Marker = true // RFC 7587: the first packet of a talkspurt
+			pkt.Marker = pkt.Marker || talkspurt
 		}
-		silent = 0
 		pkt.Payload = payload[:n]
 		if extID != 0 {
 			level := audio.LevelDBov(frame)
