@@ -35,9 +35,9 @@ func mixTwoTones(t *testing.T, ampLow, ampHigh float64, early bool, setup func(*
 	lowPkts := tonePackets(t, 500, ampLow, 60)
 	highPkts := tonePackets(t, 1300, ampHigh, 60)
 	for i := range 60 {
-		low.Push(uint16(i), uint32(i*FrameSamples), lowPkts[i])
-		high.Push(uint16(i), uint32(i*FrameSamples), highPkts[i])
-		m.mixFrame()
+		low.PushAt(arriveT(i), uint16(i), uint32(i*FrameSamples), lowPkts[i])
+		high.PushAt(arriveT(i), uint16(i), uint32(i*FrameSamples), highPkts[i])
+		m.mixFrameAt(simT(i))
 	}
 	if l := m.Level("high"); l < 60 {
 		t.Errorf("Level(high) = %d: the meter must show what is sent, before the gain", l)
@@ -157,11 +157,11 @@ func TestMixerFrameWithGainsDoesNotAllocate(t *testing.T) {
 	m.SetGain("b", 0)
 	var seq uint16
 	if n := testing.AllocsPerRun(200, func() {
-		a.Push(seq, uint32(seq)*FrameSamples, pkts[seq%10])
-		b.Push(seq, uint32(seq)*FrameSamples, pkts[seq%10])
-		c.Push(seq, uint32(seq)*FrameSamples, pkts[seq%10])
+		a.PushAt(arriveT(int(seq)), seq, uint32(seq)*FrameSamples, pkts[seq%10])
+		b.PushAt(arriveT(int(seq)), seq, uint32(seq)*FrameSamples, pkts[seq%10])
+		c.PushAt(arriveT(int(seq)), seq, uint32(seq)*FrameSamples, pkts[seq%10])
+		m.mixFrameAt(simT(int(seq)))
 		seq++
-		m.mixFrame()
 	}); n != 0 {
 		t.Fatalf("mixing with gains allocates %v times per frame", n)
 	}

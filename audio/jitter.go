@@ -1,123 +1,221 @@
 package audio
 
-import "math"
+import (
+	"math"
+	"time"
+)
 
-// Jitter buffer tuning. A frame is 20 ms.
+// Jitter buffer tuning.
 const (
-	// jbSlots is the reorder window in packets (1.28 s); a power of two so
-	// a sequence number maps to its slot with a mask.
+	// jbSlots is the reorder window in packets (1.28 s of 20 ms packets);
+	// a power of two so a sequence number maps to its slot with a mask.
 	jbSlots = 64
-	// maxConceal is how many frames in a row are concealed before the
-	// stream is declared silent: 200 ms. Endless PLC turns into a drone.
-	maxConceal = 10
-	// depthWindow is the number of frames over which the buffer's minimum
-	// depth is watched before excess delay is dropped: one second.
-	depthWindow = 50
+	// maxConceal is how long concealment runs while nothing arrives
+	// before the stream is declared silent: endless PLC turns into a drone.
+	maxConceal = 200 * time.Millisecond
 	// maxStrays is how many packets in a row far outside the window it
 	// takes to decide the sender restarted its sequence numbers rather
 	// than that the network delivered a stray.
 	maxStrays = 3
-	// extBase keeps extended sequence numbers positive.
-	extBase = 1 << 20
+	// extBase keeps extended sequence numbers and timestamps positive.
+	extBase = 1 << 32
+	// jitterFall is the time constant with which the jitter allowance
+	// falls back when the link calms down; it rises at once.
+	jitterFall = 8 * time.Second
+	// adjustWindow is how long the buffer must stay a tick above its band
+	// before a tick is dropped.
+	adjustWindow = time.Second
+	// accelerateWait and expandWait are how long a pending drop or
+	// insertion waits for a quiet tick before it is done anyway.
+	accelerateWait = 2 * time.Second
+	expandWait     = 200 * time.Millisecond
+	// quietRatio: a tick whose power is below this share of the stream's
+	// running average (-10 dB) is quiet enough to drop or stretch unheard.
+	quietRatio = 0.1
+	// quietFloor is a mean square below which a tick is quiet whatever
+	// the average (-50 dBFS).
+	quietFloor = 100 * 100
+	// crossfade is the splice length when a tick is dropped: 2.5 ms.
+	crossfade = 120
+	// carrySamples is the decoded-sample buffer: two of the longest Opus
+	// packets and two ticks, room to look a tick ahead for a drop.
+	carrySamples = 2*maxPacketSamples + 2*FrameSamples
 )
 
-// popKind says what the mixer should do for the next frame of a stream.
-type popKind int
+// frameDecoder is what the jitter buffer decodes with: *Decoder, or a fake
+// in tests.
+type frameDecoder interface {
+	Decode(payload []byte, pcm []int16) (int, error)
+	DecodeFEC(payload []byte, pcm []int16) error
+	DecodePLC(pcm []int16) error
+}
 
-const (
-	popSilence popKind = iota // nothing to play: the stream is idle or priming
-	popPacket                 // decode the packet
-	popFEC                    // rebuild the missing frame from the packet's FEC data
-	popPLC                    // conceal a missing frame
-)
+// jbConfig is a jitter buffer's tuning, from MixerConfig.
+type jbConfig struct {
+	tick       int           // samples per mixer tick
+	minDelay   time.Duration // floor of the target delay
+	maxDelay   time.Duration // ceiling of the target delay
+	startDelay time.Duration // target before any jitter is measured
+}
 
 // jbSlot holds one packet in the jitter buffer.
 type jbSlot struct {
 	full bool
 	ext  int64 // extended sequence number
-	ts   uint32
+	ts   int64 // extended timestamp
+	dur  int   // samples
 	n    int
 	buf  [maxPayload]byte
 }
 
 func (s *jbSlot) payload() []byte { return s.buf[:s.n] }
 
-// jitterBuffer reorders one sender's packets by RTP sequence number and
-// decides, once per frame, what to play. It belongs to the mixer
-// goroutine; counters are atomics for readers elsewhere.
-//
-// Playout starts target frames after the first packet arrives. A missing
-// packet is rebuilt from the next one's FEC when that one is there,
-// concealed and skipped when later packets show it lost, and concealed
-// while waiting when nothing later has arrived (the network is late, so
-// the buffer grows by a frame). When the buffer holds more than target+1
-// packets for a whole second, the surplus is dropped, so the delay a
-// burst or a clock drift added does not stay forever. After 200 ms of
-// concealment the stream goes silent and primes again on the next packet.
-type jitterBuffer struct {
-	slots  [jbSlots]jbSlot
-	count  int // full slots
-	target int // frames of delay to build before playing
+// end is the timestamp just after the packet.
+func (s *jbSlot) end() int64 { return s.ts + int64(s.dur) }
 
-	primed  bool
-	waited  int   // frames since the first packet while priming
-	haveRef bool  // highest is valid
+// jitterBuffer holds one sender's packets and plays them out on the
+// mixer's clock: the mixer asks for one tick of audio at a time and the
+// buffer decodes, rebuilds (FEC), conceals (PLC), drops or stretches to
+// deliver it. Packet arrival never drives playout. It belongs to the
+// mixer goroutine; counters are atomics for readers elsewhere.
+//
+// Playout follows RTP timestamps: nextTs is the sender's sample that is
+// decoded next, and each tick takes tick samples of the sender's time.
+// The delay is the headroom D: how long before the mixer needs it the
+// fastest recent packet arrived (the tick time minus the relative delay
+// of the fastest packet in the estimator's window, at the playout
+// position). D is kept in a band: at least the 95th percentile of the
+// measured arrival jitter (so 95 % of packets are in time), at most that
+// plus a tick and a half (so one drop or insertion lands inside the band
+// again and the two never alternate). Below the band one concealment tick
+// is inserted (expand), above it for a second one tick is dropped
+// (accelerate), each at a quiet tick when one comes. That corrects sender
+// clock drift a tick at a time and lets the delay follow the network.
+//
+// A missing packet is rebuilt from the next one's FEC when that one is
+// there, concealed and skipped when later packets show it lost or it is
+// overdue past the jitter allowance, and concealed while waiting (the
+// delay grows a tick) when it may still come. Timestamps that jump while
+// sequence numbers do not are a DTX pause: played as silence, never
+// counted as loss, and the sender is realigned to the target delay when it
+// resumes. After 200 ms of concealment the stream goes silent and starts
+// again at the target delay on the next packet.
+type jitterBuffer struct {
+	cfg   jbConfig
+	dec   frameDecoder
+	stats *streamCounters
+
+	slots   [jbSlots]jbSlot
+	count   int   // full slots
+	haveRef bool  // highest and refTs are valid
 	highest int64 // highest extended sequence number accepted
-	next    int64 // next extended sequence number to play
-	missing int   // frames in a row not played from a packet
+	refTs   int64 // extended timestamp of packet highest
 	strays  int   // packets in a row outside the window
 
-	minDepth int // smallest count seen in this depth window
-	ticks    int // frames into this depth window
+	est    delayEstimator
+	jitter int64 // smoothed jitter allowance, ns
+	pktDur int   // samples in the latest packet
 
-	stats *streamCounters
+	playing    bool
+	nextTs     int64 // extended timestamp decoded next
+	nextSeq    int64 // extended sequence number expected at nextTs
+	lastDTX    bool  // the latest packet decoded was a DTX marker
+	aligned    int64 // sequence number realigned for, after a pause
+	concealRun int   // samples concealed in a row while nothing came
+	started    bool  // a packet was decoded since the stream was added
+
+	carry    [carrySamples]int16
+	carryPos int
+	carryLen int
+
+	winMin      int64 // smallest headroom since the window started, ns
+	winTicks    int
+	pendingAcc  int  // ticks an accelerate has been waiting, 0: none
+	pendingExp  int  // ticks an expand has been waiting, 0: none
+	urgent      bool // the headroom is below the band: expand at once
+	power       float64
+	lastQuiet   bool
+	bufferDelay int64 // smoothed headroom, ns, for the stats
 }
 
-func newJitterBuffer(target int, stats *streamCounters) *jitterBuffer {
-	return &jitterBuffer{target: max(target, 1), stats: stats, minDepth: math.MaxInt}
+func newJitterBuffer(cfg jbConfig, dec frameDecoder, stats *streamCounters) *jitterBuffer {
+	jb := &jitterBuffer{cfg: cfg, dec: dec, stats: stats, pktDur: FrameSamples}
+	jb.jitter = max(int64(cfg.startDelay-FrameDuration), 0)
+	jb.winMin = math.MaxInt64
+	jb.publishTarget()
+	return jb
 }
 
-// insert stores a packet; the payload is copied.
-func (jb *jitterBuffer) insert(seq uint16, ts uint32, payload []byte) {
+// tsNs converts a number of samples to nanoseconds.
+func tsNs(samples int64) int64 { return samples * 62500 / 3 }
+
+// nsTs converts nanoseconds to samples, rounding down.
+func nsTs(ns int64) int64 {
+	s := ns * 3 / 62500
+	if ns < 0 && s*62500/3 != ns {
+		s--
+	}
+	return s
+}
+
+// tickNs is the duration of a tick.
+func (jb *jitterBuffer) tickNs() int64 { return tsNs(int64(jb.cfg.tick)) }
+
+// insert stores a packet that arrived at (ns); the payload is copied.
+func (jb *jitterBuffer) insert(at int64, seq uint16, ts uint32, payload []byte) {
 	if len(payload) == 0 || len(payload) > maxPayload {
 		jb.stats.dropped.Add(1)
 		return
 	}
 	if !jb.haveRef {
-		jb.haveRef, jb.highest = true, extBase+int64(seq)
+		jb.haveRef, jb.highest, jb.refTs = true, extBase+int64(seq), extBase+int64(ts)
 	}
 	ext := jb.highest + int64(int16(seq-uint16(jb.highest)))
-	if ext <= jb.highest-jbSlots || (jb.primed && ext >= jb.next+jbSlots) {
+	if ext <= jb.highest-jbSlots || (jb.playing && ext >= jb.nextSeq+jbSlots) {
 		jb.strays++
 		if jb.strays < maxStrays {
 			jb.stats.dropped.Add(1)
 			return
 		}
 		jb.restart()
-		jb.haveRef, jb.highest = true, extBase+int64(seq)
+		jb.haveRef, jb.highest, jb.refTs = true, extBase+int64(seq), extBase+int64(ts)
 		ext = jb.highest
 	}
 	jb.strays = 0
-	if jb.primed && ext < jb.next {
+	extTs := jb.refTs + int64(int32(ts-uint32(jb.refTs)))
+	s := &jb.slots[ext&(jbSlots-1)]
+	if s.full && s.ext == ext {
+		jb.stats.duplicates.Add(1)
+		return
+	}
+	jb.est.add(at, tsNs(extTs))
+	if q := jb.est.quantile; q > jb.jitter {
+		jb.jitter = q // rise at once
+	}
+	if jb.playing && ext < jb.nextSeq {
 		jb.stats.late.Add(1)
 		return
 	}
-	s := &jb.slots[ext&(jbSlots-1)]
 	if s.full {
-		switch {
-		case s.ext == ext:
-			jb.stats.duplicates.Add(1)
-			return
-		case s.ext > ext: // only while priming: older than what is there
+		if s.ext > ext { // only while idle: older than what is there
 			jb.stats.late.Add(1)
 			return
 		}
 		jb.count-- // a stale packet from before a gap
+		jb.stats.skipped.Add(1)
 	}
-	s.full, s.ext, s.ts, s.n = true, ext, ts, copy(s.buf[:], payload)
+	dur := opusPacketSamples(payload)
+	if dur == 0 {
+		dur = FrameSamples // not Opus we can read: the decoder will say
+	}
+	s.full, s.ext, s.ts, s.dur, s.n = true, ext, extTs, dur, copy(s.buf[:], payload)
 	jb.count++
 	jb.stats.packets.Add(1)
-	jb.highest = max(jb.highest, ext)
+	if ext > jb.highest {
+		jb.highest, jb.refTs = ext, extTs
+	}
+	jb.pktDur = dur
+	jb.publishTarget()
 }
 
 // restart forgets everything, for a sender that restarted its sequence.
@@ -126,8 +224,15 @@ func (jb *jitterBuffer) restart() {
 		jb.slots[i].full = false
 	}
 	jb.count = 0
-	jb.primed, jb.waited, jb.missing, jb.strays = false, 0, 0, 0
-	jb.haveRef = false
+	jb.haveRef, jb.strays = false, 0
+	jb.est.reset()
+	jb.stop()
+}
+
+// stop ends playout; the next packet starts it again at the target delay.
+func (jb *jitterBuffer) stop() {
+	jb.playing, jb.concealRun, jb.carryLen, jb.carryPos = false, 0, 0, 0
+	jb.pendingAcc, jb.pendingExp = 0, 0
 }
 
 // slot returns the packet with extended sequence number ext, or nil.
@@ -139,89 +244,406 @@ func (jb *jitterBuffer) slot(ext int64) *jbSlot {
 	return nil
 }
 
-// take empties the slot for ext if it holds that packet.
-func (jb *jitterBuffer) take(ext int64) *jbSlot {
-	s := jb.slot(ext)
-	if s != nil {
-		s.full = false
-		jb.count--
-	}
-	return s
+// release empties a slot.
+func (jb *jitterBuffer) release(s *jbSlot) {
+	s.full = false
+	jb.count--
 }
 
-// pop decides the next frame. The returned slot's payload stays valid
-// until the next insert.
-func (jb *jitterBuffer) pop() (popKind, *jbSlot) {
-	if !jb.primed {
-		if jb.count == 0 {
-			return popSilence, nil
+// after returns the buffered packet with the lowest sequence number above
+// ext, or nil.
+func (jb *jitterBuffer) after(ext int64) *jbSlot {
+	for e := ext + 1; e <= jb.highest && e < ext+jbSlots; e++ {
+		if s := jb.slot(e); s != nil {
+			return s
 		}
-		jb.waited++
-		if jb.waited < jb.target {
-			return popSilence, nil
-		}
-		jb.prime()
 	}
-	jb.trimDelay()
-	if s := jb.take(jb.next); s != nil {
-		jb.next++
-		jb.missing = 0
-		jb.stats.decoded.Add(1)
-		return popPacket, s
-	}
-	jb.missing++
-	if jb.missing > maxConceal {
-		jb.primed, jb.waited, jb.missing = false, 0, 0
-		return popSilence, nil
-	}
-	if s := jb.slot(jb.next + 1); s != nil {
-		jb.next++
-		jb.stats.fec.Add(1)
-		return popFEC, s
-	}
-	if jb.count > 0 {
-		jb.next++ // later packets are here: this one is lost
-	}
-	jb.stats.plc.Add(1)
-	return popPLC, nil
+	return nil
 }
 
-// prime starts playout at the oldest packet within the window of the
-// newest, but no more than target frames behind the newest: packets that
-// piled up while nobody played them are old news.
-func (jb *jitterBuffer) prime() {
-	start := jb.highest - int64(jb.target)
-	lowest := jb.highest
+// lowDelay is the bottom of the headroom band (see jitterBuffer), ns.
+func (jb *jitterBuffer) lowDelay() int64 {
+	d := tsNs(int64(jb.pktDur))
+	lo := max(jb.jitter, int64(jb.cfg.minDelay)-d)
+	return max(min(lo, int64(jb.cfg.maxDelay)-d), 0)
+}
+
+// publishTarget stores the target delay for the stats: the low edge of the
+// band plus the packet's duration, the delay a packet's last sample sees.
+func (jb *jitterBuffer) publishTarget() {
+	jb.stats.targetDelay.Store(jb.lowDelay() + tsNs(int64(jb.pktDur)))
+}
+
+// headroom is D at now for the sample about to be played.
+func (jb *jitterBuffer) headroom(now int64) int64 {
+	return now - tsNs(jb.nextTs-int64(jb.carryLen)) - jb.est.min
+}
+
+// alignTs is the timestamp to play at now so that the headroom is in the
+// middle of the band, to the nearest point on the 2.5 ms grid of packet ref (Opus conceals in
+// 2.5 ms steps, so playout stays on that grid).
+func (jb *jitterBuffer) alignTs(now, ref int64) int64 {
+	ts := nsTs(now - jb.est.min - jb.lowDelay() - jb.tickNs()/2)
+	if ts < ref {
+		return ref - (ref-ts+60)/120*120
+	}
+	return ref + (ts-ref+60)/120*120
+}
+
+// frame fills out (one tick) at now and reports whether it carries sound
+// and whether it holds the stream's first decoded packet.
+func (jb *jitterBuffer) frame(out []int16, now int64) (active, first bool) {
+	jb.decayJitter()
+	if !jb.playing {
+		if jb.count == 0 || !jb.est.ready() {
+			clear(out)
+			return false, false
+		}
+		jb.prime(now)
+	}
+	wasStarted := jb.started
+	jb.control(now)
+	active = jb.fill(out, now)
+	if active {
+		ms := meanSquare(out)
+		jb.lastQuiet = jb.quiet(ms)
+		jb.power += (ms - jb.power) * 0.02
+		jb.stats.played.Add(uint64(len(out)))
+	}
+	return active, jb.started && !wasStarted
+}
+
+// decayJitter lets the jitter allowance fall toward the measured one.
+func (jb *jitterBuffer) decayJitter() {
+	if q := jb.est.quantile; jb.jitter > q {
+		jb.jitter -= max((jb.jitter-q)*jb.tickNs()/int64(jitterFall), 1)
+		jb.publishTarget()
+	}
+}
+
+// quiet reports whether a tick of mean square ms can be dropped or
+// stretched without being noticed.
+func (jb *jitterBuffer) quiet(ms float64) bool {
+	return ms < quietFloor || ms < quietRatio*jb.power
+}
+
+// prime starts playout at now: at the target delay for the packets that
+// are there, skipping a backlog that piled up while nobody played.
+func (jb *jitterBuffer) prime(now int64) {
+	var newest, first *jbSlot
+	for i := range jb.slots {
+		if s := &jb.slots[i]; s.full && (newest == nil || s.ext > newest.ext) {
+			newest = s
+		}
+	}
+	start := jb.alignTs(now, newest.ts)
 	for i := range jb.slots {
 		s := &jb.slots[i]
 		if !s.full {
 			continue
 		}
-		if s.ext < start || s.ext <= jb.highest-jbSlots {
-			s.full = false
-			jb.count--
+		if s.end() <= start && s != newest {
+			jb.release(s)
 			jb.stats.skipped.Add(1)
 			continue
 		}
-		lowest = min(lowest, s.ext)
+		if first == nil || s.ext < first.ext {
+			first = s
+		}
 	}
-	jb.next = lowest
-	jb.primed, jb.waited, jb.missing = true, 0, 0
-	jb.minDepth, jb.ticks = math.MaxInt, 0
+	jb.nextTs, jb.nextSeq = min(start, first.ts), first.ext
+	jb.aligned = first.ext
+	jb.playing, jb.lastDTX, jb.concealRun = true, false, 0
+	jb.carryPos, jb.carryLen = 0, 0
+	jb.winMin, jb.winTicks, jb.pendingAcc, jb.pendingExp = math.MaxInt64, 0, 0, 0
 }
 
-// trimDelay drops frames when the buffer stayed deeper than it needs to be
-// for a whole window.
-func (jb *jitterBuffer) trimDelay() {
-	jb.minDepth = min(jb.minDepth, jb.count)
-	jb.ticks++
-	if jb.ticks < depthWindow {
-		return
+// control watches the headroom and schedules a drop or an insertion when
+// it leaves the band.
+func (jb *jitterBuffer) control(now int64) {
+	d := jb.headroom(now)
+	jb.bufferDelay += (d - jb.bufferDelay) / 8
+	jb.stats.bufferDelay.Store(max(jb.bufferDelay, 0) + tsNs(int64(jb.pktDur)))
+	if jb.lastDTX {
+		jb.winMin, jb.winTicks = math.MaxInt64, 0
+		return // a pause realigns by itself when the sender resumes
 	}
-	for range jb.minDepth - (jb.target + 1) {
-		jb.take(jb.next)
-		jb.next++
-		jb.stats.skipped.Add(1)
+	lo := jb.lowDelay()
+	hi := lo + jb.tickNs() + jb.tickNs()/2
+	jb.winMin = min(jb.winMin, d)
+	jb.winTicks++
+	jb.urgent = d < lo
+	switch {
+	case d < lo+jb.tickNs()/4:
+		// Close to the edge: insert a tick at the next quiet moment, or
+		// at once when past it.
+		jb.pendingAcc = 0
+		if jb.pendingExp == 0 {
+			jb.pendingExp = 1
+		}
+	case jb.pendingExp > 0:
+		jb.pendingExp = 0 // back in the band by itself
 	}
-	jb.minDepth, jb.ticks = math.MaxInt, 0
+	if int64(jb.winTicks)*jb.tickNs() >= int64(adjustWindow) {
+		if jb.winMin >= hi && jb.pendingAcc == 0 && jb.pendingExp == 0 {
+			jb.pendingAcc = 1
+		}
+		jb.winMin, jb.winTicks = math.MaxInt64, 0
+	}
+	if jb.pendingAcc > 0 && d < hi {
+		jb.pendingAcc = 0
+	}
+}
+
+// fill produces one tick into out and reports whether it has sound.
+func (jb *jitterBuffer) fill(out []int16, now int64) bool {
+	tick := len(out)
+	if jb.pendingAcc > 0 && jb.accelerate(out, now) {
+		return true
+	}
+	if jb.pendingExp > 0 && jb.carryLen == 0 {
+		jb.pendingExp++
+		if jb.lastQuiet || jb.urgent || jb.pendingExp*tick > int(expandWait)*SampleRate/int(time.Second) {
+			jb.conceal(out)
+			jb.stats.expand.Add(1)
+			jb.pendingExp = 0
+			jb.winMin, jb.winTicks = math.MaxInt64, 0
+			return true
+		}
+	}
+	sound := false
+	for n := 0; n < tick; {
+		if jb.carryLen > 0 {
+			c := copy(out[n:], jb.carry[jb.carryPos:jb.carryPos+jb.carryLen])
+			jb.carryPos += c
+			jb.carryLen -= c
+			n += c
+			sound = true
+			continue
+		}
+		switch jb.refill(tick-n, now, true) {
+		case refillSilence:
+			c := copy(out[n:], jb.carry[jb.carryPos:jb.carryPos+jb.carryLen])
+			jb.carryPos += c
+			jb.carryLen -= c
+			n += c
+		case refillStop:
+			clear(out[n:])
+			return sound
+		case refillSound:
+			sound = true
+		}
+	}
+	return sound
+}
+
+// refill results.
+const (
+	refillSound   = iota // the carry holds decoded or concealed audio
+	refillSilence        // the carry holds pause silence
+	refillStop           // the stream stopped
+	refillNone           // nothing to decode (lookahead only)
+)
+
+// appendCarry makes room for n more samples at the end of the carry and
+// returns that space.
+func (jb *jitterBuffer) appendCarry(n int) []int16 {
+	if jb.carryPos+jb.carryLen+n > len(jb.carry) {
+		copy(jb.carry[:], jb.carry[jb.carryPos:jb.carryPos+jb.carryLen])
+		jb.carryPos = 0
+	}
+	return jb.carry[jb.carryPos+jb.carryLen : jb.carryPos+jb.carryLen+n]
+}
+
+// refill decodes what comes at nextTs into the carry: the packet, FEC or
+// concealment for a lost one, silence for a pause. With conceal false it
+// only decodes packets that are there (to look ahead) and returns
+// refillNone otherwise.
+func (jb *jitterBuffer) refill(need int, now int64, conceal bool) int {
+	for {
+		if s := jb.slot(jb.nextSeq); s != nil {
+			switch {
+			case s.end() <= jb.nextTs: // its time has been played
+				jb.release(s)
+				jb.nextSeq++
+				jb.stats.late.Add(1)
+				continue
+			case s.ts > jb.nextTs: // a pause: the timestamps jumped
+				if !conceal {
+					return refillNone
+				}
+				return jb.pause(s, need, now)
+			}
+			jb.decode(s)
+			return refillSound
+		}
+		if q := jb.after(jb.nextSeq); q != nil {
+			if !conceal {
+				return refillNone
+			}
+			return jb.lost(q, need)
+		}
+		if !conceal {
+			return refillNone
+		}
+		if jb.lastDTX { // the sender said it goes quiet
+			clear(jb.appendCarry(need))
+			jb.carryLen += need
+			jb.nextTs += int64(need)
+			return refillSilence
+		}
+		return jb.underrun(need, now)
+	}
+}
+
+// decode plays packet s, which starts at or before nextTs.
+func (jb *jitterBuffer) decode(s *jbSlot) {
+	pcm := jb.appendCarry(s.dur)
+	n, err := jb.dec.Decode(s.payload(), pcm)
+	if err != nil || n <= 0 {
+		n = s.dur
+		jb.concealInto(pcm[:n])
+	} else {
+		jb.stats.decoded.Add(1)
+		jb.started = true
+	}
+	skip := int(min(max(jb.nextTs-s.ts, 0), int64(n))) // the part already played
+	copy(pcm, pcm[skip:n])
+	jb.carryLen += n - skip
+	jb.nextTs, jb.nextSeq = s.ts+int64(n), s.ext+1
+	jb.lastDTX = opusIsDTX(s.payload())
+	jb.concealRun = 0
+	jb.release(s)
+}
+
+// pause plays the silence before packet s, whose timestamp is ahead with
+// no packet missing: the sender paused (DTX). The first time, the gap is
+// adjusted so s plays at the target delay: stretching or shortening
+// silence is free, and what was concealed while waiting was the pause.
+func (jb *jitterBuffer) pause(s *jbSlot, need int, now int64) int {
+	if jb.aligned != s.ext {
+		jb.aligned = s.ext
+		jb.nextTs = min(s.ts, jb.alignTs(now, s.ts))
+		jb.concealRun = 0
+		if jb.nextTs >= s.ts {
+			jb.decode(s)
+			return refillSound
+		}
+	}
+	n := int(min(s.ts-jb.nextTs, int64(need)))
+	clear(jb.appendCarry(n))
+	jb.carryLen += n
+	jb.nextTs += int64(n)
+	jb.lastDTX = false
+	return refillSilence
+}
+
+// lost handles a missing packet at nextSeq when q, a later one, is there:
+// FEC from q when the gap is q's frame, else concealment, skipping the
+// missing packets once their time is covered.
+func (jb *jitterBuffer) lost(q *jbSlot, need int) int {
+	gap := q.ts - jb.nextTs
+	if gap <= 0 { // the missing packets lasted nothing: go on with q
+		jb.nextSeq = q.ext
+		jb.decode(q)
+		return refillSound
+	}
+	if gap <= int64(opusFrameSamplesOf(q.payload())) && gap%120 == 0 && opusHasFEC(q.payload()) {
+		pcm := jb.appendCarry(int(gap))
+		if jb.dec.DecodeFEC(q.payload(), pcm) == nil {
+			jb.carryLen += int(gap)
+			jb.nextTs, jb.nextSeq = q.ts, q.ext
+			jb.stats.fec.Add(1)
+			jb.stats.fecSamples.Add(uint64(gap))
+			jb.concealRun = 0
+			return refillSound
+		}
+	}
+	n := int(min(gap, int64(need)))
+	n = (n + 119) / 120 * 120 // PLC comes in 2.5 ms steps
+	jb.concealInto(jb.appendCarry(n))
+	jb.carryLen += n
+	jb.nextTs += int64(n)
+	if jb.nextTs >= q.ts {
+		jb.nextSeq = q.ext
+	}
+	return refillSound
+}
+
+// underrun handles a tick with nothing buffered at all. A packet that may
+// still come (the headroom is below the jitter allowance) is waited for:
+// the tick is concealed and the delay grows by it. One that is overdue
+// past the allowance is lost: its time is concealed and skipped. After
+// 200 ms of this the stream stops.
+func (jb *jitterBuffer) underrun(need int, now int64) int {
+	if jb.concealRun >= int(maxConceal)*SampleRate/int(time.Second) {
+		jb.stop()
+		return refillStop
+	}
+	overdue := jb.headroom(now) > jb.lowDelay()
+	jb.concealInto(jb.appendCarry(need))
+	jb.carryLen += need
+	jb.concealRun += need
+	if overdue {
+		jb.nextTs += int64(need) // lost, not late
+	} else {
+		jb.stats.underruns.Add(1)
+	}
+	return refillSound
+}
+
+// concealInto fills pcm by packet loss concealment (silence if even that
+// fails) and counts it.
+func (jb *jitterBuffer) concealInto(pcm []int16) {
+	if err := jb.dec.DecodePLC(pcm); err != nil {
+		clear(pcm)
+	}
+	jb.stats.plc.Add(1)
+	jb.stats.concealed.Add(uint64(len(pcm)))
+}
+
+// conceal fills a whole tick out by concealment, without moving the
+// playout position: the delay grows by a tick.
+func (jb *jitterBuffer) conceal(out []int16) {
+	jb.concealInto(out)
+}
+
+// accelerate drops one tick when it is quiet or has waited long enough:
+// out gets the tick after it, spliced onto the dropped one with a short
+// crossfade. It reports false when it did nothing (out is untouched).
+func (jb *jitterBuffer) accelerate(out []int16, now int64) bool {
+	tick := len(out)
+	for jb.carryLen < 2*tick {
+		if jb.refill(tick, now, false) != refillSound {
+			return false // not enough buffered to look ahead
+		}
+	}
+	jb.pendingAcc++
+	drop := jb.carry[jb.carryPos : jb.carryPos+tick]
+	forced := jb.pendingAcc*tick > int(accelerateWait)*SampleRate/int(time.Second)
+	if !jb.quiet(meanSquare(drop)) && !forced {
+		return false
+	}
+	next := jb.carry[jb.carryPos+tick : jb.carryPos+2*tick]
+	copy(out, next)
+	f := min(crossfade, tick)
+	for i := range f {
+		w := float64(i+1) / float64(f+1)
+		out[i] = int16(float64(drop[i])*(1-w) + float64(next[i])*w)
+	}
+	jb.carryPos += 2 * tick
+	jb.carryLen -= 2 * tick
+	jb.stats.accelerate.Add(1)
+	jb.pendingAcc = 0
+	jb.winMin, jb.winTicks = math.MaxInt64, 0
+	return true
+}
+
+// meanSquare is the power of a tick.
+func meanSquare(pcm []int16) float64 {
+	var s float64
+	for _, v := range pcm {
+		s += float64(v) * float64(v)
+	}
+	return s / float64(max(len(pcm), 1))
 }

@@ -2,197 +2,532 @@ package audio
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
-// jbPayload makes a payload that names its sequence number.
-func jbPayload(seq uint16) []byte { return []byte{byte(seq >> 8), byte(seq)} }
-
-// jbRun feeds a jitter buffer: before tick t it inserts arrivals[t] and
-// then pops one frame. Each frame is written as S (silence), P<seq>
-// (packet), F<seq> (FEC from packet seq) or L (concealment).
-func jbRun(jb *jitterBuffer, ticks int, arrivals map[int][]uint16) []string {
-	var out []string
-	for t := range ticks {
-		for _, seq := range arrivals[t] {
-			jb.insert(seq, uint32(seq)*FrameSamples, jbPayload(seq))
-		}
-		kind, s := jb.pop()
-		switch kind {
-		case popSilence:
-			out = append(out, "S")
-		case popPLC:
-			out = append(out, "L")
-		case popPacket:
-			out = append(out, fmt.Sprintf("P%d", int(s.buf[0])<<8|int(s.buf[1])))
-		case popFEC:
-			out = append(out, fmt.Sprintf("F%d", int(s.buf[0])<<8|int(s.buf[1])))
-		}
+// Fake Opus payloads for the jitter buffer's logic: a real TOC byte (SILK
+// wideband, so the buffer reads the duration), a first data byte with the
+// VAD flag and, when fec, the LBRR flag, and the sequence number.
+func fakePacket(seq uint16, samples int, fec bool) []byte {
+	config := map[int]byte{480: 8, 960: 9, 1920: 10, 2880: 11}[samples]
+	data := byte(0x80)
+	if fec {
+		data |= 0x80 >> max(samples/960, 1)
 	}
-	return out
+	return []byte{config << 3, data, byte(seq >> 8), byte(seq), 0xaa}
 }
 
-// steady is one packet per tick, seq first+t at tick t, minus the lost
-// ones, with moved ones delivered at the given tick instead.
-func steady(first uint16, ticks int, lost []uint16, moved map[uint16]int) map[int][]uint16 {
-	a := map[int][]uint16{}
-	for t := range ticks {
-		seq := first + uint16(t)
-		if slices.Contains(lost, seq) {
+// Sample values the fake decoder writes, so a tick's content can be read
+// back: 10000+seq for a packet, 20000+seq for FEC from packet seq, 30000
+// for PLC (seq modulo 10000). All are loud alike: none is a quiet tick.
+const (
+	fakePacketBase = 10000
+	fakeFEC        = 20000
+	fakePLC        = 30000
+)
+
+// fakeDecoder stands for Opus in the logic tests.
+type fakeDecoder struct{}
+
+func fakeSeq(p []byte) int { return int(p[2])<<8 | int(p[3]) }
+
+func fill(pcm []int16, v int) {
+	for i := range pcm {
+		pcm[i] = int16(v)
+	}
+}
+
+func (fakeDecoder) Decode(p []byte, pcm []int16) (int, error) {
+	n := opusPacketSamples(p)
+	if len(p) <= 2 { // DTX marker: comfort silence
+		clear(pcm[:n])
+		return n, nil
+	}
+	fill(pcm[:n], fakePacketBase+fakeSeq(p)%10000)
+	return n, nil
+}
+
+func (fakeDecoder) DecodeFEC(p []byte, pcm []int16) error {
+	fill(pcm, fakeFEC+fakeSeq(p)%10000)
+	return nil
+}
+
+func (fakeDecoder) DecodePLC(pcm []int16) error {
+	fill(pcm, fakePLC)
+	return nil
+}
+
+// label names a sample: S silence, P<seq>, F<seq> (rebuilt from seq's
+// FEC), L (concealed).
+func label(v int16) string {
+	switch {
+	case v == 0:
+		return "S"
+	case v == fakePLC:
+		return "L"
+	case v >= fakeFEC && v < fakePLC:
+		return fmt.Sprintf("F%d", int(v)-fakeFEC)
+	case v >= fakePacketBase && v < fakeFEC:
+		return fmt.Sprintf("P%d", int(v)-fakePacketBase)
+	default:
+		return fmt.Sprintf("?%d", v)
+	}
+}
+
+// tickLabel names a tick by its runs at 2.5 ms resolution, skipping the
+// first 2.5 ms (a dropped tick's crossfade): "P3", "S+P0", "P4+P5".
+func tickLabel(out []int16) string {
+	var runs []string
+	for i := crossfade; i < len(out); i += 120 {
+		if l := label(out[i]); len(runs) == 0 || runs[len(runs)-1] != l {
+			runs = append(runs, l)
+		}
+	}
+	return strings.Join(runs, "+")
+}
+
+// arrival is one packet reaching the receiver.
+type arrival struct {
+	at      time.Duration // since the start
+	seq     uint16
+	ts      uint32
+	payload []byte
+}
+
+// jbSim runs a jitter buffer over arrivals with ticks at start+k*tick
+// (times tickScale, for a receiver clock that drifts) and returns each
+// tick's label.
+type jbSim struct {
+	tick       int
+	cfg        jbConfig
+	ticks      int
+	phase      time.Duration // time of tick 0
+	clockScale float64       // receiver tick length / nominal; 0 means 1
+}
+
+func (s jbSim) run(t testing.TB, arrivals []arrival, each func(k int, jb *jitterBuffer, out []int16)) (*jitterBuffer, *streamCounters) {
+	t.Helper()
+	var c streamCounters
+	cfg := s.cfg
+	cfg.tick = s.tick
+	if cfg.minDelay == 0 {
+		cfg.minDelay = 20 * time.Millisecond
+	}
+	if cfg.maxDelay == 0 {
+		cfg.maxDelay = 400 * time.Millisecond
+	}
+	if cfg.startDelay == 0 {
+		cfg.startDelay = cfg.minDelay
+	}
+	jb := newJitterBuffer(cfg, fakeDecoder{}, &c)
+	slices.SortStableFunc(arrivals, func(a, b arrival) int { return int(a.at - b.at) })
+	scale := s.clockScale
+	if scale == 0 {
+		scale = 1
+	}
+	base := time.Unix(1e6, 0).UnixNano()
+	out := make([]int16, s.tick)
+	next := 0
+	for k := range s.ticks {
+		now := s.phase + time.Duration(float64(k)*float64(tsNs(int64(s.tick)))*scale)
+		for ; next < len(arrivals) && arrivals[next].at <= now; next++ {
+			a := arrivals[next]
+			jb.insert(base+int64(a.at), a.seq, a.ts, a.payload)
+		}
+		jb.frame(out, base+int64(now))
+		each(k, jb, out)
+	}
+	return jb, &c
+}
+
+// labels runs the simulation and returns the ticks' labels.
+func (s jbSim) labels(t testing.TB, arrivals []arrival) ([]string, *streamCounters) {
+	var got []string
+	_, c := s.run(t, arrivals, func(_ int, _ *jitterBuffer, out []int16) { got = append(got, tickLabel(out)) })
+	return got, c
+}
+
+// stream describes a sender: n packets of dur samples from seq0/ts0,
+// each sent when its last sample is captured and arriving after a
+// one-way delay of 5 ms plus delay(i); lost packets are not sent.
+type stream struct {
+	n      int
+	dur    int
+	seq0   uint16
+	ts0    uint32
+	noFEC  bool
+	lost   []int
+	delay  func(i int) time.Duration
+	dup    []int
+	tsSkip map[int]uint32 // extra timestamp jump before packet i (DTX)
+	dtx    []int          // packets that are DTX markers
+}
+
+func (st stream) arrivals() []arrival {
+	var a []arrival
+	dur := time.Duration(st.dur) * time.Second / SampleRate
+	ts := st.ts0
+	for i := range st.n {
+		ts += st.tsSkip[i]
+		sendAt := time.Duration(int64(ts-st.ts0)) * time.Second / SampleRate
+		if slices.Contains(st.lost, i) {
+			ts += uint32(st.dur)
 			continue
 		}
-		at := t
-		if m, ok := moved[seq]; ok {
-			at = m
+		seq := st.seq0 + uint16(i)
+		p := fakePacket(seq, st.dur, !st.noFEC)
+		if slices.Contains(st.dtx, i) {
+			p = p[:1]
 		}
-		a[at] = append(a[at], seq)
+		at := sendAt + dur + 5*time.Millisecond
+		if st.delay != nil {
+			at += st.delay(i)
+		}
+		a = append(a, arrival{at: at, seq: seq, ts: ts, payload: p})
+		if slices.Contains(st.dup, i) {
+			a = append(a, arrival{at: at + time.Millisecond, seq: seq, ts: ts, payload: p})
+		}
+		ts += uint32(st.dur)
 	}
 	return a
 }
 
-func frames(s string) []string { return strings.Fields(s) }
+// aligned is a 20 ms simulation whose ticks fall so that playout starts
+// exactly on a packet: tick k at 35 ms + k*20 ms, 10 ms after the packet
+// it plays arrived (the middle of the headroom band on a clean link).
+var aligned = jbSim{tick: 960, phase: 35 * time.Millisecond}
 
 func TestJitterBuffer(t *testing.T) {
 	tests := []struct {
-		name     string
-		target   int
-		ticks    int
-		arrivals map[int][]uint16
-		want     string
-		stats    StreamStats
+		name   string
+		sim    jbSim
+		st     stream
+		ticks  int
+		want   string
+		check  func(t *testing.T, s StreamStats)
+		sender []arrival // extra arrivals
 	}{
 		{
-			name: "in order plays every packet after the target delay", target: 2, ticks: 6,
-			arrivals: steady(100, 6, nil, nil),
-			want:     "S P100 P101 P102 P103 P104",
-			stats:    StreamStats{Packets: 6, Decoded: 5},
+			name: "in order plays every packet", sim: aligned, ticks: 6,
+			st:   stream{n: 6, dur: 960, seq0: 100, ts0: 5000},
+			want: "P100 P101 P102 P103 P104 P105",
+			check: func(t *testing.T, s StreamStats) {
+				if s.Decoded != 6 || s.PLC+s.FEC+s.Late+s.Expand+s.Accelerate+s.Underruns != 0 {
+					t.Errorf("stats %+v", s)
+				}
+			},
 		},
 		{
-			name: "a longer target waits longer", target: 4, ticks: 6,
-			arrivals: steady(100, 6, nil, nil),
-			want:     "S S S P100 P101 P102",
-			stats:    StreamStats{Packets: 6, Decoded: 3},
+			name: "reordered within the headroom plays in order", sim: aligned, ticks: 6,
+			st: stream{n: 6, dur: 960, seq0: 100, delay: func(i int) time.Duration {
+				if i == 2 {
+					return 8 * time.Millisecond // after 3
+				}
+				return 0
+			}},
+			want: "P100 P101 P102 P103 P104 P105",
 		},
 		{
-			name: "reordered within the buffer plays in order", target: 2, ticks: 7,
-			arrivals: steady(100, 7, nil, map[uint16]int{102: 3, 103: 2}),
-			want:     "S P100 P101 P102 P103 P104 P105",
-			stats:    StreamStats{Packets: 7, Decoded: 6},
+			name: "duplicates are played once", sim: aligned, ticks: 5,
+			st:   stream{n: 5, dur: 960, seq0: 100, dup: []int{0, 2, 4}},
+			want: "P100 P101 P102 P103 P104",
+			check: func(t *testing.T, s StreamStats) {
+				if s.Duplicates != 3 || s.Decoded != 5 {
+					t.Errorf("stats %+v", s)
+				}
+			},
 		},
 		{
-			name: "duplicates are played once", target: 2, ticks: 5,
-			arrivals: map[int][]uint16{0: {100}, 1: {101, 100}, 2: {102, 101}, 3: {103}, 4: {104, 104}},
-			want:     "S P100 P101 P102 P103",
-			stats:    StreamStats{Packets: 5, Duplicates: 3, Decoded: 4},
+			name: "a lost packet is concealed when the next is not there yet", sim: aligned, ticks: 6,
+			st:   stream{n: 6, dur: 960, seq0: 100, lost: []int{2}},
+			want: "P100 P101 L P103 P104 P105",
+			check: func(t *testing.T, s StreamStats) {
+				if s.PLC != 1 || s.ConcealedSamples != 960 || s.Underruns != 0 || s.Late != 0 {
+					t.Errorf("stats %+v", s)
+				}
+			},
 		},
 		{
-			name: "a lost packet is rebuilt from the next one's FEC", target: 2, ticks: 7,
-			arrivals: steady(100, 7, []uint16{102}, nil),
-			want:     "S P100 P101 F103 P103 P104 P105",
-			stats:    StreamStats{Packets: 6, Decoded: 5, FEC: 1},
+			name: "with a packet of headroom a lost packet is rebuilt by FEC", ticks: 7,
+			sim:  jbSim{tick: 960, phase: 35 * time.Millisecond, cfg: jbConfig{minDelay: 40 * time.Millisecond}},
+			st:   stream{n: 8, dur: 960, seq0: 100, lost: []int{3}},
+			want: "S P100 P101 P102 F104 P104 P105",
+			check: func(t *testing.T, s StreamStats) {
+				if s.FEC != 1 || s.FECSamples != 960 || s.PLC != 0 {
+					t.Errorf("stats %+v", s)
+				}
+			},
 		},
 		{
-			name: "two lost packets: conceal, then FEC", target: 2, ticks: 9,
-			arrivals: steady(100, 9, []uint16{102, 103}, nil),
-			// At tick 3 nothing later has come yet: conceal and wait (the
-			// buffer grows a frame); at tick 4 packet 104 shows 102 lost.
-			want:  "S P100 P101 L L F104 P104 P105 P106",
-			stats: StreamStats{Packets: 7, Decoded: 5, FEC: 1, PLC: 2},
+			name: "without FEC data the lost packet is concealed", ticks: 7,
+			sim:  jbSim{tick: 960, phase: 35 * time.Millisecond, cfg: jbConfig{minDelay: 40 * time.Millisecond}},
+			st:   stream{n: 8, dur: 960, seq0: 100, lost: []int{3}, noFEC: true},
+			want: "S P100 P101 P102 L P104 P105",
 		},
 		{
-			name: "a packet arriving after the next one is rebuilt by FEC and counted late", target: 2, ticks: 7,
-			arrivals: steady(100, 7, nil, map[uint16]int{102: 4}),
-			want:     "S P100 P101 F103 P103 P104 P105",
-			stats:    StreamStats{Packets: 6, Late: 1, Decoded: 5, FEC: 1},
+			name: "a burst of losses is concealed, then FEC for the last", ticks: 9,
+			sim:  jbSim{tick: 960, phase: 35 * time.Millisecond, cfg: jbConfig{minDelay: 40 * time.Millisecond}},
+			st:   stream{n: 10, dur: 960, seq0: 100, lost: []int{2, 3, 4}},
+			want: "S P100 P101 L L F105 P105 P106 P107",
 		},
 		{
-			name: "a stalled network is waited for with concealment", target: 2, ticks: 7,
-			arrivals: map[int][]uint16{0: {100}, 1: {101}, 4: {102}, 5: {103}, 6: {104}},
-			want:     "S P100 P101 L P102 P103 P104",
-			stats:    StreamStats{Packets: 5, Decoded: 5, PLC: 1},
+			name: "a packet later than the jitter allowance is concealed and then dropped as late", sim: aligned, ticks: 6,
+			st: stream{n: 6, dur: 960, seq0: 100, delay: func(i int) time.Duration {
+				if i == 2 {
+					return 30 * time.Millisecond
+				}
+				return 0
+			}},
+			// The late packet raises the jitter allowance to 30 ms at
+			// once, so a tick is inserted right away (urgent: no quiet
+			// moment is waited for).
+			want: "P100 P101 L L P103 P104",
+			check: func(t *testing.T, s StreamStats) {
+				if s.Late != 1 || s.PLC != 2 || s.Expand != 1 || s.TargetDelay < 50*time.Millisecond {
+					t.Errorf("stats %+v", s)
+				}
+			},
 		},
 		{
-			name: "sequence numbers wrap at 65535", target: 2, ticks: 7,
-			arrivals: steady(65533, 7, nil, nil),
-			want:     "S P65533 P65534 P65535 P0 P1 P2",
-			stats:    StreamStats{Packets: 7, Decoded: 6},
+			name: "sequence numbers and timestamps wrap", sim: aligned, ticks: 6,
+			st:   stream{n: 6, dur: 960, seq0: 65533, ts0: 1<<32 - 2*960},
+			want: "P5533 P5534 P5535 P0 P1 P2", // labels are seq%10000
 		},
 		{
-			name: "reorder and loss across the wrap", target: 2, ticks: 8,
-			arrivals: steady(65532, 8, []uint16{65535}, map[uint16]int{0: 2, 65534: 3}),
-			want:     "S P65532 P65533 P65534 F0 P0 P1 P2",
-			stats:    StreamStats{Packets: 7, Decoded: 6, FEC: 1},
+			name: "loss and reorder across the wrap", ticks: 8,
+			sim: jbSim{tick: 960, phase: 35 * time.Millisecond, cfg: jbConfig{minDelay: 40 * time.Millisecond}},
+			st: stream{n: 9, dur: 960, seq0: 65532, ts0: 1<<32 - 3*960, lost: []int{3}, delay: func(i int) time.Duration {
+				if i == 2 {
+					return 15 * time.Millisecond
+				}
+				return 0
+			}},
+			want: "S P5532 P5533 P5534 F0 P0 P1 P2",
 		},
 		{
-			name: "a long gap conceals 200 ms, then silence, then primes again", target: 2, ticks: 20,
-			arrivals: map[int][]uint16{0: {100}, 1: {101}, 16: {102}, 17: {103}, 18: {104}, 19: {105}},
-			want:     "S P100 P101 L L L L L L L L L L S S S S P102 P103 P104",
-			stats:    StreamStats{Packets: 6, Decoded: 5, PLC: 10},
+			name: "a DTX pause is silence, not loss, and the sender resumes on time", sim: aligned, ticks: 11,
+			st:   stream{n: 6, dur: 960, seq0: 100, dtx: []int{2}, tsSkip: map[int]uint32{3: 5 * 960}},
+			want: "P100 P101 S S S S S S P103 P104 P105",
+			check: func(t *testing.T, s StreamStats) {
+				if s.PLC+s.Expand+s.Underruns+s.Late+s.ConcealedSamples != 0 {
+					t.Errorf("a pause was counted as loss: %+v", s)
+				}
+			},
 		},
 		{
-			name: "a backlog from before playout starts is skipped", target: 2, ticks: 3,
-			arrivals: map[int][]uint16{0: {100, 101, 102, 103, 104, 105, 106}, 1: {107}, 2: {108}},
-			want:     "S P105 P106",
-			stats:    StreamStats{Packets: 9, Decoded: 2, Skipped: 5},
+			name: "a pause without a DTX marker is concealed 200 ms at most", sim: aligned, ticks: 26,
+			st:   stream{n: 6, dur: 960, seq0: 100, tsSkip: map[int]uint32{3: 20 * 960}},
+			want: "P100 P101 P102 L L L L L L L L L L S S S S S S S S S S P103 P104 P105",
 		},
 		{
-			name: "a sender restarting its sequence is followed after three packets", target: 2, ticks: 9,
-			arrivals: map[int][]uint16{0: {100}, 1: {101}, 2: {102}, 3: {30000}, 4: {30001}, 5: {30002}, 6: {30003}, 7: {30004}, 8: {30005}},
-			want:     "S P100 P101 P102 L S P30002 P30003 P30004",
-			stats:    StreamStats{Packets: 7, Dropped: 2, Decoded: 6, PLC: 1},
+			name: "a sender restarting its sequence is followed after three packets", sim: aligned, ticks: 10,
+			st: stream{n: 3, dur: 960, seq0: 100},
+			sender: func() []arrival {
+				var a []arrival
+				for i := range 6 {
+					a = append(a, arrival{at: time.Duration(3+i)*20*time.Millisecond + 25*time.Millisecond,
+						seq: 9000 + uint16(i), ts: 777777 + uint32(i*960), payload: fakePacket(9000+uint16(i), 960, true)})
+				}
+				return a
+			}(),
+			want: "P100 P101 P102 L L P9002 P9003 P9004 P9005 L",
+			check: func(t *testing.T, s StreamStats) {
+				if s.Dropped != 2 {
+					t.Errorf("stats %+v", s)
+				}
+			},
+		},
+		{
+			name: "a backlog from before playout starts is skipped", ticks: 3,
+			sim:  jbSim{tick: 960, phase: 140 * time.Millisecond},
+			st:   stream{n: 7, dur: 960, seq0: 100},
+			want: "P105 P106 L",
+			check: func(t *testing.T, s StreamStats) {
+				if s.Skipped != 5 {
+					t.Errorf("stats %+v", s)
+				}
+			},
+		},
+		{
+			name: "10 ms ticks play 20 ms packets over two ticks", ticks: 8,
+			sim:  jbSim{tick: 480, phase: 30 * time.Millisecond},
+			st:   stream{n: 4, dur: 960, seq0: 7},
+			want: "P7 P7 P8 P8 P9 P9 P10 P10",
+		},
+		{
+			name: "20 ms ticks play 10 ms packets two at a time", ticks: 4,
+			sim:  jbSim{tick: 960, phase: 35 * time.Millisecond},
+			st:   stream{n: 8, dur: 480, seq0: 7},
+			want: "P7+P8 P9+P10 P11+P12 P13+P14",
+		},
+		{
+			name: "20 ms ticks play a 60 ms packet over three ticks", ticks: 6,
+			sim:  jbSim{tick: 960, phase: 75 * time.Millisecond},
+			st:   stream{n: 2, dur: 2880, seq0: 7},
+			want: "P7 P7 P7 P8 P8 P8",
+		},
+		{
+			name: "a lost 40 ms packet is concealed over two 20 ms ticks", ticks: 6,
+			sim:  jbSim{tick: 960, phase: 55 * time.Millisecond},
+			st:   stream{n: 3, dur: 1920, seq0: 7, lost: []int{1}},
+			want: "P7 P7 L L P9 P9",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var c streamCounters
-			jb := newJitterBuffer(tt.target, &c)
-			got := jbRun(jb, tt.ticks, tt.arrivals)
-			if !slices.Equal(got, frames(tt.want)) {
-				t.Errorf("frames\n got %s\nwant %s", strings.Join(got, " "), tt.want)
+			sim := tt.sim
+			sim.ticks = tt.ticks
+			got, c := sim.labels(t, append(tt.st.arrivals(), tt.sender...))
+			if len(got) > tt.ticks {
+				got = got[:tt.ticks]
 			}
-			if s := c.snapshot(); s != tt.stats {
-				t.Errorf("stats %+v, want %+v", s, tt.stats)
+			if strings.Join(got, " ") != tt.want {
+				t.Errorf("ticks\n got %s\nwant %s\nstats %+v", strings.Join(got, " "), tt.want, c.snapshot())
+			}
+			if tt.check != nil {
+				tt.check(t, c.snapshot())
 			}
 		})
 	}
 }
 
-// TestJitterBufferTrimsExcessDelay has the network delay drop by 120 ms
-// at once (a path that stalled recovers): six packets arrive together and
-// every later one six frames earlier than before. The buffer then holds
-// more than it needs, and that extra delay must not stay.
-func TestJitterBufferTrimsExcessDelay(t *testing.T) {
+func TestJitterBufferRejectsBadPayloads(t *testing.T) {
 	var c streamCounters
-	jb := newJitterBuffer(2, &c)
-	arrivals := map[int][]uint16{}
-	for seq := uint16(1000); seq < 1300; seq++ {
-		at := int(seq - 1000)
-		if at > 10 {
-			at = max(at-6, 10)
-		}
-		arrivals[at] = append(arrivals[at], seq)
-	}
-	got := jbRun(jb, 200, arrivals)
-	if c.skipped.Load() == 0 {
-		t.Fatal("no frame was dropped to cut the delay")
-	}
-	if jb.count > 3 {
-		t.Fatalf("%d packets still buffered after 4 s, want at most target+1 = 3", jb.count)
-	}
-	// The skip happens once, not a frame at a time, and nothing is concealed.
-	if n := c.plc.Load() + c.fec.Load(); n != 0 {
-		t.Fatalf("%d frames concealed in a loss-free stream: %v", n, got)
+	jb := newJitterBuffer(jbConfig{tick: 960, minDelay: 20 * time.Millisecond, maxDelay: time.Second}, fakeDecoder{}, &c)
+	jb.insert(0, 1, 0, nil)
+	jb.insert(0, 2, 0, make([]byte, maxPayload+1))
+	if c.dropped.Load() != 2 || jb.count != 0 {
+		t.Fatalf("dropped %d, buffered %d", c.dropped.Load(), jb.count)
 	}
 }
 
-func TestJitterBufferRejectsBadPayloads(t *testing.T) {
+// TestJitterBufferDrift runs 10 simulated minutes (30 000 packets of 20 ms)
+// from a sender whose clock is 0.1 % fast or slow, with a few ms of
+// network jitter, at 20 and 10 ms ticks. The buffer must stay bounded
+// and correct the drift a tick at a time: 600 ms of drift is 30 ticks of
+// 20 ms (60 of 10 ms), so a handful more operations than that is the
+// most a well-behaved buffer does; a storm is hundreds.
+func TestJitterBufferDrift(t *testing.T) {
+	for _, tick := range []int{960, 480} {
+		for _, drift := range []float64{+0.001, -0.001} {
+			t.Run(fmt.Sprintf("tick=%dms/drift=%+.1f%%", tick/48, drift*100), func(t *testing.T) {
+				const n = 30000
+				rng := rand.New(rand.NewPCG(7, uint64(tick)))
+				st := stream{n: n, dur: 960, seq0: 60000, ts0: 1<<32 - 100*960, delay: func(int) time.Duration {
+					return time.Duration(rng.IntN(3000)) * time.Microsecond
+				}}
+				arr := st.arrivals()
+				for i := range arr {
+					arr[i].at = time.Duration(float64(arr[i].at) / (1 + drift)) // the sender's 20 ms are shorter or longer
+				}
+				sim := jbSim{tick: tick, ticks: n * 960 / tick, phase: 10 * time.Millisecond,
+					cfg: jbConfig{startDelay: 40 * time.Millisecond}}
+				var maxDelay, sumDelay time.Duration
+				var silent int
+				jb, c := sim.run(t, arr, func(k int, jb *jitterBuffer, out []int16) {
+					if k < 1000 || k > sim.ticks-int(0.002*float64(sim.ticks)) {
+						return // starting, or the fast sender has finished
+					}
+					d := time.Duration(jb.stats.bufferDelay.Load())
+					maxDelay = max(maxDelay, d)
+					sumDelay += d
+					if l := tickLabel(out); strings.Contains(l, "S") {
+						silent++
+						if silent < 5 {
+							t.Logf("tick %d: %s", k, l)
+						}
+					}
+				})
+				s := c.snapshot()
+				ops := drift * n * 960 / float64(tick)
+				if ops < 0 {
+					ops = -ops
+				}
+				t.Logf("stats %+v, max delay %v, mean %v", s, maxDelay, sumDelay/time.Duration(sim.ticks-1000))
+				if maxDelay > 80*time.Millisecond {
+					t.Errorf("the delay grew to %v", maxDelay)
+				}
+				if jb.count > 4 {
+					t.Errorf("%d packets buffered at the end", jb.count)
+				}
+				if silent > 0 {
+					t.Errorf("%d silent ticks", silent)
+				}
+				corrections := float64(s.Accelerate + s.Expand + s.Underruns)
+				if corrections < ops*0.8 || corrections > ops*1.5+10 {
+					t.Errorf("%v corrections for %.0f ticks of drift", corrections, ops)
+				}
+				if s.Underruns > 10 || (drift > 0 && s.Expand > 10) || (drift < 0 && s.Accelerate > 10) {
+					t.Errorf("corrections in the wrong direction or underruns: %+v", s)
+				}
+			})
+		}
+	}
+}
+
+// TestJitterBufferAdapts sends 30 s with ±30 ms of jitter on 10 % of
+// packets, then 60 s on a clean link: the target must rise to cover the
+// jitter within seconds, keep the late packets few, and settle back near
+// the 20 ms floor.
+func TestJitterBufferAdapts(t *testing.T) {
+	const n = 4500 // 90 s
+	rng := rand.New(rand.NewPCG(3, 4))
+	st := stream{n: n, dur: 960, seq0: 1, delay: func(i int) time.Duration {
+		if i < 1500 && rng.Float64() < 0.1 {
+			return time.Duration(rng.IntN(30)) * time.Millisecond
+		}
+		return time.Duration(rng.IntN(1000)) * time.Microsecond
+	}}
+	sim := jbSim{tick: 960, ticks: n, phase: 10 * time.Millisecond, cfg: jbConfig{startDelay: 60 * time.Millisecond}}
+	var target [n]time.Duration
+	var concealedJittery uint64
+	_, c := sim.run(t, st.arrivals(), func(k int, jb *jitterBuffer, _ []int16) {
+		target[k] = time.Duration(jb.stats.targetDelay.Load())
+		if k == 1500 {
+			concealedJittery = jb.stats.concealed.Load()
+		}
+	})
+	s := c.snapshot()
+	t.Logf("target at 1 s %v, 5 s %v, 29 s %v, 35 s %v, 60 s %v, 89 s %v; stats %+v",
+		target[50], target[250], target[1450], target[1750], target[3000], target[n-1], s)
+	if target[250] < 30*time.Millisecond {
+		t.Errorf("target %v after 5 s of ±30 ms jitter", target[250])
+	}
+	if r := float64(concealedJittery) / (1500 * 960); r > 0.05 {
+		t.Errorf("%.1f%% concealed under jitter: the target did not cover it", 100*r)
+	}
+	if target[n-1] > 25*time.Millisecond {
+		t.Errorf("target %v after 60 s on a clean link, want near the 20 ms floor", target[n-1])
+	}
+	if target[1550] < 30*time.Millisecond {
+		t.Errorf("target %v 1 s after the jitter stopped: it should fall slowly", target[1550])
+	}
+}
+
+// TestJitterBufferDoesNotAllocate guards the per-packet and per-tick path.
+func TestJitterBufferDoesNotAllocate(t *testing.T) {
 	var c streamCounters
-	jb := newJitterBuffer(2, &c)
-	jb.insert(1, 0, nil)
-	jb.insert(2, 0, make([]byte, maxPayload+1))
-	if c.dropped.Load() != 2 || jb.count != 0 {
-		t.Fatalf("dropped %d, buffered %d", c.dropped.Load(), jb.count)
+	jb := newJitterBuffer(jbConfig{tick: 480, minDelay: 20 * time.Millisecond, maxDelay: time.Second, startDelay: 40 * time.Millisecond}, fakeDecoder{}, &c)
+	out := make([]int16, 480)
+	pkts := make([][]byte, 1000)
+	for i := range pkts {
+		pkts[i] = fakePacket(uint16(i), 960, true)
+	}
+	var seq uint16
+	var now int64
+	if a := testing.AllocsPerRun(500, func() {
+		if seq%7 != 3 {
+			jb.insert(now, seq, uint32(seq)*960, pkts[seq])
+		}
+		seq++
+		jb.frame(out, now)
+		jb.frame(out, now+10e6)
+		now += 20e6
+	}); a != 0 {
+		t.Fatalf("%v allocations per packet", a)
 	}
 }

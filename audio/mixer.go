@@ -13,10 +13,15 @@ import (
 
 // Mixer pacing.
 const (
-	// defaultJitterTarget is the jitter buffer's starting delay: enough
-	// for a LAN or a good internet path, and the buffer grows by itself
-	// when packets come late.
-	defaultJitterTarget = 40 * time.Millisecond
+	// defaultStartDelay is the jitter buffer's target before it has
+	// measured a sender: enough for a good internet path; it settles to
+	// what the network needs within seconds.
+	defaultStartDelay = 40 * time.Millisecond
+	// defaultMinDelay is the floor of the target delay: one 20 ms packet.
+	defaultMinDelay = 20 * time.Millisecond
+	// defaultMaxDelay is the ceiling of the target delay: beyond it a
+	// conversation stops working, and late audio is better concealed.
+	defaultMaxDelay = 400 * time.Millisecond
 	// mixerPoll is how often Run checks a Pacer that cannot say when it
 	// will next be due.
 	mixerPoll = 5 * time.Millisecond
@@ -34,9 +39,15 @@ type MixerConfig struct {
 	// the stream decodes its first frame; it must return quickly (the
 	// caller makes it non-blocking, e.g. by queueing an event).
 	OnFirstFrame func(id string)
-	// JitterTarget is the delay each stream's jitter buffer builds before
-	// it starts playing; 0 means 40 ms. It is rounded to whole frames.
-	JitterTarget time.Duration
+	// StartDelay is the target delay of a sender's jitter buffer before
+	// it has measured the sender's arrival jitter; 0 means 40 ms. From
+	// then on the target follows the 95th percentile of the jitter: up at
+	// once, down over seconds.
+	StartDelay time.Duration
+	// MinDelay is the floor of the target delay; 0 means 20 ms.
+	MinDelay time.Duration
+	// MaxDelay is the ceiling of the target delay; 0 means 400 ms.
+	MaxDelay time.Duration
 	// FrameSamples is the mixer's tick: how many samples it mixes and
 	// writes to its outputs at a time. 0 means FrameSamples (20 ms); 480
 	// (10 ms) is the low-latency mode. Any multiple of 120 (2.5 ms, the
@@ -57,8 +68,8 @@ type MixerConfig struct {
 // any goroutine, also while Run runs: they replace immutable snapshots
 // that Run and Level read without locking.
 type Mixer struct {
-	cfg    MixerConfig
-	target int // jitter target in frames
+	cfg MixerConfig
+	jb  jbConfig
 
 	mu      sync.Mutex     // serialises snapshot writers; Run never takes it
 	gains   map[string]int // playback gains not 100 %, by id; guarded by mu (control path only)
@@ -74,9 +85,9 @@ type Mixer struct {
 
 // NewMixer makes a mixer with no streams and no outputs.
 func NewMixer(cfg MixerConfig) *Mixer {
-	if cfg.JitterTarget <= 0 {
-		cfg.JitterTarget = defaultJitterTarget
-	}
+	cfg.StartDelay = cmp.Or(max(cfg.StartDelay, 0), defaultStartDelay)
+	cfg.MinDelay = cmp.Or(max(cfg.MinDelay, 0), defaultMinDelay)
+	cfg.MaxDelay = max(cmp.Or(max(cfg.MaxDelay, 0), defaultMaxDelay), cfg.MinDelay)
 	if cfg.FrameSamples == 0 {
 		cfg.FrameSamples = FrameSamples
 	}
@@ -85,12 +96,12 @@ func NewMixer(cfg MixerConfig) *Mixer {
 	}
 	n := cfg.FrameSamples
 	m := &Mixer{
-		cfg:    cfg,
-		target: max(int((cfg.JitterTarget+FrameDuration/2)/FrameDuration), 1),
-		frame:  make([]int16, n),
-		sum:    make([]float32, n),
-		mix:    make([]int16, n),
-		gains:  map[string]int{},
+		cfg:   cfg,
+		jb:    jbConfig{tick: n, minDelay: cfg.MinDelay, maxDelay: cfg.MaxDelay, startDelay: cfg.StartDelay},
+		frame: make([]int16, n),
+		sum:   make([]float32, n),
+		mix:   make([]int16, n),
+		gains: map[string]int{},
 	}
 	m.streams.Store(&streamSet{byID: map[string]*Stream{}})
 	m.outputs.Store(&[]Output{})
@@ -116,7 +127,7 @@ func (m *Mixer) AddStream(id string) (*Stream, error) {
 	if _, ok := old[id]; ok {
 		return nil, fmt.Errorf("%w: %q", ErrStreamExists, id)
 	}
-	s, err := newStream(id, m.target)
+	s, err := newStream(id, m.jb)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +239,7 @@ func (m *Mixer) mixFrame() { m.mixFrameAt(time.Now()) }
 func (m *Mixer) mixFrameAt(now time.Time) {
 	clear(m.sum)
 	for _, s := range m.streams.Load().list {
-		active, first := s.frame(m.frame)
+		active, first := s.frame(m.frame, now)
 		if first && m.cfg.OnFirstFrame != nil {
 			m.cfg.OnFirstFrame(s.id)
 		}

@@ -20,13 +20,14 @@ func BenchmarkMixer(b *testing.B) {
 				streams[i], _ = m.AddStream(fmt.Sprint("user", i))
 			}
 			b.ReportAllocs()
-			var seq uint16
+			var tick int
 			for b.Loop() {
+				seq := uint16(tick)
 				for _, s := range streams {
-					s.Push(seq, uint32(seq)*FrameSamples, pkts[int(seq)%len(pkts)])
+					s.PushAt(arriveT(tick), seq, uint32(tick)*FrameSamples, pkts[tick%len(pkts)])
 				}
-				seq++
-				m.mixFrame()
+				m.mixFrameAt(simT(tick))
+				tick++
 			}
 		})
 	}

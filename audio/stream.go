@@ -16,15 +16,7 @@ type Stream struct {
 	queue  packetQueue
 
 	// Owned by the mixer goroutine.
-	jb      *jitterBuffer
-	dec     *Decoder
-	started bool // the first frame was reported
-	// carry holds decoded samples not played yet: a packet longer than
-	// the mixer's tick (20 ms packets, 10 ms ticks) is decoded whole and
-	// played over several ticks.
-	carry    [maxPacketSamples]int16
-	carryPos int
-	carryLen int
+	jb *jitterBuffer
 
 	meter Meter
 	stats streamCounters
@@ -33,14 +25,14 @@ type Stream struct {
 	gain atomic.Int32
 }
 
-func newStream(id string, target int) (*Stream, error) {
+func newStream(id string, cfg jbConfig) (*Stream, error) {
 	dec, err := NewDecoder()
 	if err != nil {
 		return nil, err
 	}
-	s := &Stream{id: id, dec: dec}
+	s := &Stream{id: id}
 	s.gain.Store(GainUnity)
-	s.jb = newJitterBuffer(target, &s.stats)
+	s.jb = newJitterBuffer(cfg, dec, &s.stats)
 	return s, nil
 }
 
@@ -80,59 +72,15 @@ func (s *Stream) Level() int { return s.meter.Level() }
 func (s *Stream) Stats() StreamStats { return s.stats.snapshot() }
 
 // frame produces the stream's next tick of audio into out (the mixer's
-// frame size) and reports whether it carries sound (false: out is
-// silence, the stream is idle) and whether it is the first decoded frame
-// since AddStream. Only the mixer goroutine calls it.
-func (s *Stream) frame(out []int16) (active, first bool) {
+// frame size) at now, and reports whether it carries sound (false: out is
+// silence) and whether it holds the first packet decoded since AddStream.
+// Only the mixer goroutine calls it.
+func (s *Stream) frame(out []int16, now time.Time) (active, first bool) {
 	for p := s.queue.peek(); p != nil; p = s.queue.peek() {
-		s.jb.insert(p.seq, p.ts, p.buf[:p.n])
+		s.jb.insert(p.at, p.seq, p.ts, p.buf[:p.n])
 		s.queue.next()
 	}
-	for n := 0; n < len(out); {
-		if s.carryLen > 0 {
-			c := copy(out[n:], s.carry[s.carryPos:s.carryPos+s.carryLen])
-			s.carryPos += c
-			s.carryLen -= c
-			n += c
-			active = true
-			continue
-		}
-		kind, slot := s.jb.pop()
-		s.carryPos = 0
-		switch kind {
-		case popPacket:
-			m, err := s.dec.Decode(slot.payload(), s.carry[:])
-			if err != nil || m == 0 {
-				s.carryLen = s.conceal(len(out) - n)
-			} else {
-				s.carryLen = m
-				first = first || !s.started
-				s.started = true
-			}
-		case popFEC:
-			d := opusFrameSamplesOf(slot.payload())
-			if d == 0 || s.dec.DecodeFEC(slot.payload(), s.carry[:d]) != nil {
-				s.carryLen = s.conceal(len(out) - n)
-			} else {
-				s.carryLen = d
-			}
-		case popPLC:
-			s.carryLen = s.conceal(FrameSamples) // the buffer counts 20 ms packets
-		default:
-			clear(out[n:])
-			n = len(out)
-		}
-	}
+	active, first = s.jb.frame(out, now.UnixNano())
 	s.meter.Update(out)
 	return active, first
-}
-
-// conceal decodes n samples of packet loss concealment into the carry
-// buffer, or silence if even that fails, and returns n.
-func (s *Stream) conceal(n int) int {
-	out := s.carry[:n]
-	if err := s.dec.DecodePLC(out); err != nil {
-		clear(out)
-	}
-	return n
 }
