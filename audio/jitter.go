@@ -119,7 +119,8 @@ type jitterBuffer struct {
 	playing    bool
 	nextTs     int64 // extended timestamp decoded next
 	nextSeq    int64 // extended sequence number expected at nextTs
-	lastDTX    bool  // the latest packet decoded was a DTX marker
+	lastDTX    bool  // the latest packet decoded had no voice: a gap is a pause
+	pauseRun   int   // samples of comfort noise played in this pause
 	aligned    int64 // sequence number realigned for, after a pause
 	concealRun int   // samples concealed in a row while nothing came
 	started    bool  // a packet was decoded since the stream was added
@@ -364,7 +365,7 @@ func (jb *jitterBuffer) control(now int64) {
 	d := jb.headroom(now)
 	jb.bufferDelay += (d - jb.bufferDelay) / 8
 	jb.stats.bufferDelay.Store(max(jb.bufferDelay, 0) + tsNs(int64(jb.pktDur)))
-	if jb.lastDTX {
+	if jb.pauseRun > 0 {
 		jb.winMin, jb.winTicks = math.MaxInt64, 0
 		return // a pause realigns by itself when the sender resumes
 	}
@@ -468,7 +469,9 @@ func (jb *jitterBuffer) refill(need int, now int64, conceal bool) int {
 				jb.nextSeq++
 				jb.stats.late.Add(1)
 				continue
-			case s.ts > jb.nextTs: // a pause: the timestamps jumped
+			case s.ts > jb.nextTs || (jb.pauseRun > 0 && jb.aligned != s.ext):
+				// A pause: the timestamps jumped, or the sender resumes
+				// after one.
 				if !conceal {
 					return refillNone
 				}
@@ -486,8 +489,17 @@ func (jb *jitterBuffer) refill(need int, now int64, conceal bool) int {
 		if !conceal {
 			return refillNone
 		}
-		if jb.lastDTX { // the sender said it goes quiet
-			clear(jb.appendCarry(need))
+		if jb.lastDTX { // no voice before the gap: a pause, not loss
+			pcm := jb.appendCarry(need)
+			if jb.pauseRun < int(maxConceal)*SampleRate/int(time.Second) {
+				// The decoder's comfort noise continues the background.
+				if jb.dec.DecodePLC(pcm) != nil {
+					clear(pcm)
+				}
+			} else {
+				clear(pcm)
+			}
+			jb.pauseRun += need
 			jb.carryLen += need
 			jb.nextTs += int64(need)
 			return refillSilence
@@ -511,8 +523,8 @@ func (jb *jitterBuffer) decode(s *jbSlot) {
 	copy(pcm, pcm[skip:n])
 	jb.carryLen += n - skip
 	jb.nextTs, jb.nextSeq = s.ts+int64(n), s.ext+1
-	jb.lastDTX = opusIsDTX(s.payload())
-	jb.concealRun = 0
+	jb.lastDTX = !opusVoice(s.payload())
+	jb.concealRun, jb.pauseRun = 0, 0
 	jb.release(s)
 }
 
@@ -524,7 +536,7 @@ func (jb *jitterBuffer) pause(s *jbSlot, need int, now int64) int {
 	if jb.aligned != s.ext {
 		jb.aligned = s.ext
 		jb.nextTs = min(s.ts, jb.alignTs(now, s.ts))
-		jb.concealRun = 0
+		jb.concealRun, jb.pauseRun = 0, 0
 		if jb.nextTs >= s.ts {
 			jb.decode(s)
 			return refillSound

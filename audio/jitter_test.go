@@ -28,10 +28,12 @@ const (
 	fakePacketBase = 10000
 	fakeFEC        = 20000
 	fakePLC        = 30000
+	fakeCNG        = 31000
 )
 
-// fakeDecoder stands for Opus in the logic tests.
-type fakeDecoder struct{}
+// fakeDecoder stands for Opus in the logic tests. Like libopus, it
+// continues comfort noise rather than voice after a packet without voice.
+type fakeDecoder struct{ quiet bool }
 
 func fakeSeq(p []byte) int { return int(p[2])<<8 | int(p[3]) }
 
@@ -41,8 +43,9 @@ func fill(pcm []int16, v int) {
 	}
 }
 
-func (fakeDecoder) Decode(p []byte, pcm []int16) (int, error) {
+func (d *fakeDecoder) Decode(p []byte, pcm []int16) (int, error) {
 	n := opusPacketSamples(p)
+	d.quiet = !opusVoice(p)
 	if len(p) <= 2 { // DTX marker: comfort silence
 		clear(pcm[:n])
 		return n, nil
@@ -51,24 +54,30 @@ func (fakeDecoder) Decode(p []byte, pcm []int16) (int, error) {
 	return n, nil
 }
 
-func (fakeDecoder) DecodeFEC(p []byte, pcm []int16) error {
+func (*fakeDecoder) DecodeFEC(p []byte, pcm []int16) error {
 	fill(pcm, fakeFEC+fakeSeq(p)%10000)
 	return nil
 }
 
-func (fakeDecoder) DecodePLC(pcm []int16) error {
-	fill(pcm, fakePLC)
+func (d *fakeDecoder) DecodePLC(pcm []int16) error {
+	if d.quiet {
+		fill(pcm, fakeCNG)
+	} else {
+		fill(pcm, fakePLC)
+	}
 	return nil
 }
 
 // label names a sample: S silence, P<seq>, F<seq> (rebuilt from seq's
-// FEC), L (concealed).
+// FEC), L (concealed), C (comfort noise).
 func label(v int16) string {
 	switch {
 	case v == 0:
 		return "S"
 	case v == fakePLC:
 		return "L"
+	case v == fakeCNG:
+		return "C"
 	case v >= fakeFEC && v < fakePLC:
 		return fmt.Sprintf("F%d", int(v)-fakeFEC)
 	case v >= fakePacketBase && v < fakeFEC:
@@ -123,7 +132,7 @@ func (s jbSim) run(t testing.TB, arrivals []arrival, each func(k int, jb *jitter
 	if cfg.startDelay == 0 {
 		cfg.startDelay = cfg.minDelay
 	}
-	jb := newJitterBuffer(cfg, fakeDecoder{}, &c)
+	jb := newJitterBuffer(cfg, &fakeDecoder{}, &c)
 	slices.SortStableFunc(arrivals, func(a, b arrival) int { return int(a.at - b.at) })
 	scale := s.clockScale
 	if scale == 0 {
@@ -165,6 +174,7 @@ type stream struct {
 	dup    []int
 	tsSkip map[int]uint32 // extra timestamp jump before packet i (DTX)
 	dtx    []int          // packets that are DTX markers
+	quiet  []int          // packets without voice (VAD flag clear)
 }
 
 func (st stream) arrivals() []arrival {
@@ -182,6 +192,9 @@ func (st stream) arrivals() []arrival {
 		p := fakePacket(seq, st.dur, !st.noFEC)
 		if slices.Contains(st.dtx, i) {
 			p = p[:1]
+		}
+		if slices.Contains(st.quiet, i) {
+			p[1] &^= 0x80
 		}
 		at := sendAt + dur + 5*time.Millisecond
 		if st.delay != nil {
@@ -309,9 +322,21 @@ func TestJitterBuffer(t *testing.T) {
 			want: "S P5532 P5533 P5534 F0 P0 P1 P2",
 		},
 		{
-			name: "a DTX pause is silence, not loss, and the sender resumes on time", sim: aligned, ticks: 11,
+			name: "a DTX pause is comfort noise, not loss, and the sender resumes on time", sim: aligned, ticks: 11,
 			st:   stream{n: 6, dur: 960, seq0: 100, dtx: []int{2}, tsSkip: map[int]uint32{3: 5 * 960}},
-			want: "P100 P101 S S S S S S P103 P104 P105",
+			want: "P100 P101 S C C C C C P103 P104 P105",
+			check: func(t *testing.T, s StreamStats) {
+				if s.PLC+s.Expand+s.Underruns+s.Late+s.ConcealedSamples != 0 {
+					t.Errorf("a pause was counted as loss: %+v", s)
+				}
+			},
+		},
+		{
+			// What libopus does with DTX on when the silent packets are
+			// not sent: the last packet before the gap has no voice.
+			name: "a gap after a packet without voice is a pause, resumed at the target delay", sim: aligned, ticks: 26,
+			st:   stream{n: 6, dur: 960, seq0: 100, quiet: []int{2}, tsSkip: map[int]uint32{3: 20 * 960}},
+			want: "P100 P101 P102 C C C C C C C C C C S S S S S S S S S S P103 P104 P105",
 			check: func(t *testing.T, s StreamStats) {
 				if s.PLC+s.Expand+s.Underruns+s.Late+s.ConcealedSamples != 0 {
 					t.Errorf("a pause was counted as loss: %+v", s)
@@ -397,7 +422,7 @@ func TestJitterBuffer(t *testing.T) {
 
 func TestJitterBufferRejectsBadPayloads(t *testing.T) {
 	var c streamCounters
-	jb := newJitterBuffer(jbConfig{tick: 960, minDelay: 20 * time.Millisecond, maxDelay: time.Second}, fakeDecoder{}, &c)
+	jb := newJitterBuffer(jbConfig{tick: 960, minDelay: 20 * time.Millisecond, maxDelay: time.Second}, &fakeDecoder{}, &c)
 	jb.insert(0, 1, 0, nil)
 	jb.insert(0, 2, 0, make([]byte, maxPayload+1))
 	if c.dropped.Load() != 2 || jb.count != 0 {
@@ -511,7 +536,7 @@ func TestJitterBufferAdapts(t *testing.T) {
 // TestJitterBufferDoesNotAllocate guards the per-packet and per-tick path.
 func TestJitterBufferDoesNotAllocate(t *testing.T) {
 	var c streamCounters
-	jb := newJitterBuffer(jbConfig{tick: 480, minDelay: 20 * time.Millisecond, maxDelay: time.Second, startDelay: 40 * time.Millisecond}, fakeDecoder{}, &c)
+	jb := newJitterBuffer(jbConfig{tick: 480, minDelay: 20 * time.Millisecond, maxDelay: time.Second, startDelay: 40 * time.Millisecond}, &fakeDecoder{}, &c)
 	out := make([]int16, 480)
 	pkts := make([][]byte, 1000)
 	for i := range pkts {

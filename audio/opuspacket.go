@@ -57,21 +57,13 @@ func opusFrameSamplesOf(p []byte) int {
 	return int(opusFrameSamples[p[0]>>3])
 }
 
-// opusIsDTX reports whether a packet is a discontinuous-transmission
-// marker: a TOC byte with no audio. A WebRTC sender transmits the first
-// of them when it enters DTX and then goes quiet, so the receiver knows
-// the silence that follows is not loss.
-func opusIsDTX(p []byte) bool { return len(p) > 0 && len(p) <= 2 }
-
-// opusHasFEC reports whether the packet carries in-band FEC (SILK LBRR
-// data) for the packet before it: the LBRR flag follows the first frame's
-// VAD flags at the top of its range-coded data, as WebRTC's
-// WebRtcOpus_PacketHasFec reads it. CELT-only packets never carry any.
-func opusHasFEC(p []byte) bool {
+// opusFirstFrame is the offset of the first frame's data in a SILK or
+// hybrid packet, or -1 when the packet is CELT-only or too short.
+func opusFirstFrame(p []byte) int {
 	if len(p) < 2 || p[0]>>3 >= 16 {
-		return false
+		return -1
 	}
-	var data int // offset of the first frame's data
+	var data int
 	switch p[0] & 3 {
 	case 0, 1:
 		data = 1
@@ -98,9 +90,34 @@ func opusHasFEC(p []byte) bool {
 		}
 	}
 	if data >= len(p) {
+		return -1
+	}
+	return data
+}
+
+// opusHasFEC reports whether the packet carries in-band FEC (SILK LBRR
+// data) for the packet before it: the LBRR flag follows the first frame's
+// VAD flags at the top of its range-coded data, as WebRTC's
+// WebRtcOpus_PacketHasFec reads it. CELT-only packets never carry any,
+// and SILK sends none for frames it did not find voice in.
+func opusHasFEC(p []byte) bool {
+	data := opusFirstFrame(p)
+	if data < 0 {
 		return false
 	}
 	// SILK frames of 10 or 20 ms are one SILK frame, 40 ms two, 60 ms three.
 	silkFrames := max(int(opusFrameSamples[p[0]>>3])/960, 1)
 	return p[data]&(0x80>>silkFrames) != 0
+}
+
+// opusVoice reports whether SILK found voice in the packet's first frame
+// (its VAD flag). A DTX encoder only goes quiet after frames without
+// voice, so silence after such a packet is a pause rather than loss.
+// CELT-only packets say nothing and count as voice.
+func opusVoice(p []byte) bool {
+	if IsDTXPacket(p) {
+		return false
+	}
+	data := opusFirstFrame(p)
+	return data < 0 || p[data]&0x80 != 0
 }
