@@ -3,6 +3,7 @@ package devices
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/confab-rtc/confab/audio"
@@ -211,6 +212,10 @@ func openFailure(v Verdict, who string, err error, flag string) Verdict {
 		v.Status, v.Code = StatusNoAudioSystem, signal.CodeNoAudioInput
 		v.Problem = fmt.Sprintf("There is no audio system to open the %s with (%v).", who, err)
 		v.Advice = "Check that PulseAudio or PipeWire runs (pactl info)."
+	case errors.Is(err, ErrNoneConnected):
+		v.Status, v.Code = StatusNotFound, signal.CodeNoAudioInput
+		v.Problem = fmt.Sprintf("The system lists no %s.", strings.TrimPrefix(who, "default "))
+		v.Advice = "Plug one in, and check that PulseAudio or PipeWire sees it (pactl list short sources, sinks)."
 	case errors.Is(err, audio.ErrDeviceNotFound):
 		v.Status, v.Code = StatusNotFound, signal.CodeCaptureDeviceNotFound
 		v.Problem = fmt.Sprintf("There is no %s.", who)

@@ -25,6 +25,8 @@ func TestMicVerdict(t *testing.T) {
 			StatusOK, 0, ""},
 		{"no audio system", MicResult{OpenErr: fmt.Errorf("%w: no backend", ErrNoAudioSystem)},
 			StatusNoAudioSystem, signal.CodeNoAudioInput, "no audio system"},
+		{"no microphone at all", MicResult{OpenErr: fmt.Errorf("%w: no capture device", ErrNoneConnected)},
+			StatusNotFound, signal.CodeNoAudioInput, "The system lists no microphone."},
 		{"unknown id", MicResult{DeviceID: "bogus", OpenErr: fmt.Errorf("open: %w", audio.ErrDeviceNotFound)},
 			StatusNotFound, signal.CodeCaptureDeviceNotFound, `microphone "bogus"`},
 		{"open fails", MicResult{DeviceID: "hw1", OpenErr: errors.New("device busy")},
@@ -85,6 +87,7 @@ func TestSpeakerVerdict(t *testing.T) {
 	}{
 		{"played", SpeakerResult{DeviceName: "Virtual_Speaker_A", Callbacks: 500, Played: fiveSeconds, Underruns: 960}, StatusOK, 0, ""},
 		{"no audio system", SpeakerResult{OpenErr: fmt.Errorf("%w: x", ErrNoAudioSystem)}, StatusNoAudioSystem, signal.CodeNoAudioOutput, "default speaker"},
+		{"no speaker at all", SpeakerResult{OpenErr: fmt.Errorf("%w", ErrNoneConnected)}, StatusNotFound, signal.CodeNoAudioOutput, "The system lists no speaker."},
 		{"unknown id", SpeakerResult{DeviceID: "hdmi", OpenErr: fmt.Errorf("%w", audio.ErrDeviceNotFound)}, StatusNotFound, signal.CodeNoAudioOutput, `speaker "hdmi"`},
 		{"open fails", SpeakerResult{OpenErr: errors.New("busy")}, StatusOpenFailed, signal.CodeNoAudioOutput, "busy"},
 		{"stalled", SpeakerResult{DeviceName: "USB", Callbacks: 0, Played: 1920, LongestGap: time.Second}, StatusStalled, signal.CodeNoAudioOutput, "never started playing"},

@@ -2,6 +2,7 @@ package devices
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -33,6 +34,20 @@ func (g *gapTracker) observe(now time.Time, callbacks uint64) time.Duration {
 	return gap
 }
 
+// noneConnected returns ErrNoneConnected when the system default (id "")
+// is asked for and the system lists no device of kind: opening "the
+// default" then fails with a backend error that does not say so. A
+// listing that fails is left to the open to report.
+func noneConnected(actx *audio.Context, kind audio.DeviceKind, id string) error {
+	if id != "" {
+		return nil
+	}
+	if devs, err := actx.Devices(kind); err == nil && len(devs) == 0 {
+		return fmt.Errorf("%w: no %s device", ErrNoneConnected, kind)
+	}
+	return nil
+}
+
 // CheckMic opens the microphone id ("" for the system default), listens
 // to it for cfg.Duration, feeding every frame to probe (whose Level and
 // Peak a live meter can read meanwhile), and returns what it measured for
@@ -40,6 +55,9 @@ func (g *gapTracker) observe(now time.Time, callbacks uint64) time.Duration {
 // for cfg.StallAfter or ctx ends.
 func CheckMic(ctx context.Context, actx *audio.Context, id string, cfg CheckConfig, probe *MicProbe) MicResult {
 	r := MicResult{DeviceID: id}
+	if r.OpenErr = noneConnected(actx, audio.KindCapture, id); r.OpenErr != nil {
+		return r
+	}
 	c, err := audio.OpenCapture(actx, id)
 	if err != nil {
 		r.OpenErr = err
@@ -87,6 +105,9 @@ func CheckMic(ctx context.Context, actx *audio.Context, id string, cfg CheckConf
 // when not nil, is called from this goroutine with the tone played so far.
 func CheckSpeaker(ctx context.Context, actx *audio.Context, id string, cfg CheckConfig, progress func(time.Duration)) SpeakerResult {
 	r := SpeakerResult{DeviceID: id}
+	if r.OpenErr = noneConnected(actx, audio.KindPlayback, id); r.OpenErr != nil {
+		return r
+	}
 	p, err := audio.OpenPlayback(actx, id)
 	if err != nil {
 		r.OpenErr = err

@@ -17,4 +17,7 @@ var (
 	// to the audio backend; `confab devices test` wraps the backend's
 	// error with it.
 	ErrNoAudioSystem = errors.New("devices: no audio system")
+	// ErrNoneConnected is why a device check of the system default fails
+	// when the system lists no device of that kind at all.
+	ErrNoneConnected = errors.New("devices: none connected")
 )
