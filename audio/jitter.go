@@ -32,6 +32,11 @@ const (
 	// quietRatio: a tick whose power is below this share of the stream's
 	// running average (-10 dB) is quiet enough to drop or stretch unheard.
 	quietRatio = 0.1
+	// lossWindow is how many packets the loss rate is averaged over.
+	lossWindow = 128
+	// fecLoss is the loss rate above which the buffer holds a packet more
+	// to use FEC: 1 %.
+	fecLoss = 0.01
 	// quietFloor is a mean square below which a tick is quiet whatever
 	// the average (-50 dBFS).
 	quietFloor = 100 * 100
@@ -85,12 +90,15 @@ func (s *jbSlot) end() int64 { return s.ts + int64(s.dur) }
 // fastest recent packet arrived (the tick time minus the relative delay
 // of the fastest packet in the estimator's window, at the playout
 // position). D is kept in a band: at least the 95th percentile of the
-// measured arrival jitter (so 95 % of packets are in time), at most that
-// plus a tick and a half (so one drop or insertion lands inside the band
-// again and the two never alternate). Below the band one concealment tick
-// is inserted (expand), above it for a second one tick is dropped
-// (accelerate), each at a quiet tick when one comes. That corrects sender
-// clock drift a tick at a time and lets the delay follow the network.
+// measured arrival jitter (so 95 % of packets are in time), plus a packet
+// while packets are lost and carry FEC (rebuilding a lost packet needs
+// the next one in hand), and at most that plus a tick and a quarter (so
+// one drop or insertion lands inside the band again and the two never
+// alternate). Near the bottom one concealment tick is inserted (expand)
+// at the next quiet tick, at once below the jitter allowance; above the
+// band for a whole second one tick is dropped (accelerate) at a quiet
+// tick, or after 2 s anyway. That corrects sender clock drift a tick at a
+// time and lets the delay follow the network.
 //
 // A missing packet is rebuilt from the next one's FEC when that one is
 // there, concealed and skipped when later packets show it lost or it is
@@ -115,6 +123,12 @@ type jitterBuffer struct {
 	est    delayEstimator
 	jitter int64 // smoothed jitter allowance, ns
 	pktDur int   // samples in the latest packet
+	// loss is the recent share of packets lost (an average over about
+	// lossWindow packets) and fecSeen whether the latest packet carried
+	// FEC: together they decide whether to hold a packet more, so the
+	// next packet is there to rebuild a lost one from.
+	loss    float64
+	fecSeen bool
 
 	playing    bool
 	nextTs     int64 // extended timestamp decoded next
@@ -262,11 +276,31 @@ func (jb *jitterBuffer) after(ext int64) *jbSlot {
 	return nil
 }
 
-// lowDelay is the bottom of the headroom band (see jitterBuffer), ns.
-func (jb *jitterBuffer) lowDelay() int64 {
+// jitterDelay is the headroom below which packets are at risk of coming
+// too late, ns.
+func (jb *jitterBuffer) jitterDelay() int64 {
 	d := tsNs(int64(jb.pktDur))
 	lo := max(jb.jitter, int64(jb.cfg.minDelay)-d)
 	return max(min(lo, int64(jb.cfg.maxDelay)-d), 0)
+}
+
+// lowDelay is the bottom of the headroom band (see jitterBuffer), ns:
+// the jitter allowance, plus a packet while packets are being lost and
+// carry FEC, since rebuilding a lost packet needs the next one in hand.
+func (jb *jitterBuffer) lowDelay() int64 {
+	lo := jb.jitterDelay()
+	if jb.fecSeen && jb.loss > fecLoss {
+		d := tsNs(int64(jb.pktDur))
+		lo = max(min(jb.jitter+d, int64(jb.cfg.maxDelay)-d), lo)
+	}
+	return lo
+}
+
+// lostPackets counts n packets given up as lost.
+func (jb *jitterBuffer) lostPackets(n int64) {
+	for range min(n, jbSlots) {
+		jb.loss += (1 - jb.loss) / lossWindow
+	}
 }
 
 // publishTarget stores the target delay for the stats: the low edge of the
@@ -370,12 +404,12 @@ func (jb *jitterBuffer) control(now int64) {
 		return // a pause realigns by itself when the sender resumes
 	}
 	lo := jb.lowDelay()
-	hi := lo + jb.tickNs() + jb.tickNs()/2
+	hi := lo + jb.tickNs() + jb.tickNs()/4
 	jb.winMin = min(jb.winMin, d)
 	jb.winTicks++
-	jb.urgent = d < lo
+	jb.urgent = d < jb.jitterDelay()
 	switch {
-	case d < lo+jb.tickNs()/4:
+	case d < lo+jb.tickNs()/8:
 		// Close to the edge: insert a tick at the next quiet moment, or
 		// at once when past it.
 		jb.pendingAcc = 0
@@ -484,6 +518,15 @@ func (jb *jitterBuffer) refill(need int, now int64, conceal bool) int {
 			if !conceal {
 				return refillNone
 			}
+			if jb.pauseRun > 0 {
+				// What looked like a pause was loss: the comfort noise
+				// played for it was concealment.
+				n := uint64(min(jb.pauseRun, int(maxConceal)*SampleRate/int(time.Second)))
+				jb.stats.concealed.Add(n)
+				jb.stats.played.Add(n)
+				jb.stats.plc.Add(1)
+				jb.pauseRun = 0
+			}
 			return jb.lost(q, need)
 		}
 		if !conceal {
@@ -524,6 +567,8 @@ func (jb *jitterBuffer) decode(s *jbSlot) {
 	jb.carryLen += n - skip
 	jb.nextTs, jb.nextSeq = s.ts+int64(n), s.ext+1
 	jb.lastDTX = !opusVoice(s.payload())
+	jb.fecSeen = opusHasFEC(s.payload())
+	jb.loss -= jb.loss / lossWindow
 	jb.concealRun, jb.pauseRun = 0, 0
 	jb.release(s)
 }
@@ -555,7 +600,8 @@ func (jb *jitterBuffer) pause(s *jbSlot, need int, now int64) int {
 // missing packets once their time is covered.
 func (jb *jitterBuffer) lost(q *jbSlot, need int) int {
 	gap := q.ts - jb.nextTs
-	if gap <= 0 { // the missing packets lasted nothing: go on with q
+	if gap <= 0 { // the missing packets' time is covered: go on with q
+		jb.lostPackets(q.ext - jb.nextSeq)
 		jb.nextSeq = q.ext
 		jb.decode(q)
 		return refillSound
@@ -564,6 +610,7 @@ func (jb *jitterBuffer) lost(q *jbSlot, need int) int {
 		pcm := jb.appendCarry(int(gap))
 		if jb.dec.DecodeFEC(q.payload(), pcm) == nil {
 			jb.carryLen += int(gap)
+			jb.lostPackets(q.ext - jb.nextSeq)
 			jb.nextTs, jb.nextSeq = q.ts, q.ext
 			jb.stats.fec.Add(1)
 			jb.stats.fecSamples.Add(uint64(gap))
@@ -577,6 +624,7 @@ func (jb *jitterBuffer) lost(q *jbSlot, need int) int {
 	jb.carryLen += n
 	jb.nextTs += int64(n)
 	if jb.nextTs >= q.ts {
+		jb.lostPackets(q.ext - jb.nextSeq)
 		jb.nextSeq = q.ext
 	}
 	return refillSound
