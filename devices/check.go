@@ -198,7 +198,7 @@ func SpeakerVerdict(cfg CheckConfig, r SpeakerResult) Verdict {
 		v.Advice = "Unplug and re-plug it, or choose another with --speaker (see 'confab devices')."
 	case r.Played > 0 && float64(r.Underruns) > cfg.UnderrunFraction*float64(r.Played):
 		v.Status = StatusUnderruns
-		v.Problem = fmt.Sprintf("The %s ran dry for %d ms of the %d ms test tone: calls would sound choppy.", who, v.Speaker.UnderrunMs, v.Speaker.PlayedMs)
+		v.Problem = fmt.Sprintf("The %s ran dry for %d ms of the %d ms test tone although 100 ms were queued: calls would sound choppy.", who, v.Speaker.UnderrunMs, v.Speaker.PlayedMs)
 		v.Advice = "Close programs that load the machine, or try another output with --speaker."
 	}
 	return v

@@ -91,7 +91,7 @@ func TestSpeakerVerdict(t *testing.T) {
 		{"unknown id", SpeakerResult{DeviceID: "hdmi", OpenErr: fmt.Errorf("%w", audio.ErrDeviceNotFound)}, StatusNotFound, signal.CodeNoAudioOutput, `speaker "hdmi"`},
 		{"open fails", SpeakerResult{OpenErr: errors.New("busy")}, StatusOpenFailed, signal.CodeNoAudioOutput, "busy"},
 		{"stalled", SpeakerResult{DeviceName: "USB", Callbacks: 0, Played: 1920, LongestGap: time.Second}, StatusStalled, signal.CodeNoAudioOutput, "never started playing"},
-		{"underruns", SpeakerResult{DeviceName: "USB", Callbacks: 500, Played: fiveSeconds, Underruns: 24000}, StatusUnderruns, 0, "ran dry for 500 ms of the 5000 ms"},
+		{"underruns", SpeakerResult{DeviceName: "USB", Callbacks: 500, Played: fiveSeconds, Underruns: 24000}, StatusUnderruns, 0, "ran dry for 500 ms of the 5000 ms test tone although 100 ms were queued"},
 		{"2 % of underruns pass", SpeakerResult{Callbacks: 500, Played: fiveSeconds, Underruns: 4800}, StatusOK, 0, ""},
 	}
 	for _, tt := range tests {

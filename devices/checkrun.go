@@ -9,6 +9,9 @@ import (
 	"github.com/confab-rtc/confab/audio"
 )
 
+// speakerCheckFrame is the size of the frames CheckSpeaker writes: 50 ms.
+const speakerCheckFrame = audio.SampleRate / 20
+
 // watchInterval is how often a check looks at a device's callback count:
 // ten looks per StallAfter second keep the stall verdict within 10 %.
 const watchInterval = 50 * time.Millisecond
@@ -116,7 +119,12 @@ func CheckSpeaker(ctx context.Context, actx *audio.Context, id string, cfg Check
 	defer p.Close()
 	r.DeviceName = p.DeviceName()
 	var tone TestTone
-	frame := make([]int16, audio.FrameSamples)
+	// The tone goes in 50 ms frames, two of them queued: the check is
+	// about the device, and 100 ms ride out a busy machine's scheduling
+	// hiccups that a call's 40 ms would turn into underruns. Latency does
+	// not matter for a test tone.
+	frame := make([]int16, speakerCheckFrame)
+	p.SetFrameSamples(speakerCheckFrame)
 	// Queue the first frames before starting, so the device's first
 	// callbacks find the tone rather than counting underruns.
 	for now := time.Now(); p.Due(now); {

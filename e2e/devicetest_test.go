@@ -5,7 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -146,6 +149,19 @@ func TestDevicesTest(t *testing.T) {
 		}
 	})
 
+	t.Run("overloaded microphone: clipping", func(t *testing.T) {
+		e.t = t
+		// Twice full scale, saturated: flat tops, as an overdriven
+		// microphone preamplifier delivers.
+		stopTone := pa.Play(t, pulsetest.MicFeedSink, tone.Sine(1000, 65534, audio.SampleRate))
+		defer stopTone()
+		out, code := e.runDevicesTest(30*time.Second, "--json", "--duration", "2s", "--speaker", "none")
+		r := decodeReport(t, out)
+		if code == 0 || r.Microphone.Status != devices.StatusClipping || r.Microphone.Mic == nil || r.Microphone.Mic.Clipped == 0 {
+			t.Errorf("exit %d, microphone %+v levels %+v: want clipping, exit 1", code, r.Microphone, r.Microphone.Mic)
+		}
+	})
+
 	t.Run("bogus microphone", func(t *testing.T) {
 		e.t = t
 		start := time.Now()
@@ -162,4 +178,45 @@ func TestDevicesTest(t *testing.T) {
 			t.Errorf("a missing microphone took %s to report", d)
 		}
 	})
+}
+
+// TestDevicesTestInTmux runs the check in a real terminal, as a person
+// does: the meter is one line redrawn in place, showing the tone played
+// into the microphone, and the verdicts follow it.
+func TestDevicesTestInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is not installed")
+		}
+		t.Skip("tmux is not installed")
+	}
+	pa := pulsetest.Start(t)
+	pa.Play(t, pulsetest.MicFeedSink, tone.Sine(1000, 0.3, audio.SampleRate))
+	e := newEnv(t)
+	x := &tmux{t: t, sock: e.path("tmux.sock"), env: append(append(os.Environ(), pa.Env()...), "NO_COLOR=1")}
+	x.run("new-session", "-d", "-s", "demo", "-x", "120", "-y", "20", "sh")
+	t.Cleanup(func() { exec.Command("tmux", "-S", x.sock, "kill-server").Run() })
+	x.run("send-keys", "-t", "demo", fmt.Sprintf("%s devices test --duration 4s --config %s --log-file %s; echo EXIT=$?", confabBin, e.config, e.path("check.log")), "Enter")
+
+	meter := regexp.MustCompile(`mic \[#+`)
+	live := x.waitScreen("a moving meter", 15*time.Second, func(s string) bool { return meter.MatchString(s) })
+	time.Sleep(time.Second)
+	later := x.screen()
+	t.Logf("screen during the test:\n%s", later)
+	for _, s := range []string{live, later} {
+		if n := strings.Count(s, "mic ["); n != 1 {
+			t.Errorf("%d meter lines on the screen, want one redrawn in place:\n%s", n, s)
+		}
+	}
+	exitLine := regexp.MustCompile(`(?m)^EXIT=\d+`)
+	final := x.waitScreen("the exit status", 20*time.Second, func(s string) bool { return exitLine.MatchString(s) })
+	t.Logf("final screen:\n%s", final)
+	for _, want := range []string{"EXIT=0", `Microphone  "Virtual_Mic": OK (peak level`, `Speaker     "Virtual_Speaker_A": OK (played`} {
+		if !strings.Contains(final, want) {
+			t.Errorf("final screen lacks %q", want)
+		}
+	}
+	if n := strings.Count(final, "mic ["); n != 1 {
+		t.Errorf("%d meter lines after the test, want the last one kept", n)
+	}
 }
