@@ -28,7 +28,11 @@ const (
 	// accelerateWait and expandWait are how long a pending drop or
 	// insertion waits for a quiet tick before it is done anyway.
 	accelerateWait = 2 * time.Second
-	expandWait     = 200 * time.Millisecond
+	expandWait     = 500 * time.Millisecond
+	// expandMargin is how far above the bottom of the band an insertion
+	// is planned, so that it can wait for a quiet tick: at 0.1 % of clock
+	// drift the headroom takes 2.5 s to cross it.
+	expandMargin = 2500 * time.Microsecond
 	// quietRatio: a tick whose power is below this share of the stream's
 	// running average (-10 dB) is quiet enough to drop or stretch unheard.
 	quietRatio = 0.1
@@ -95,7 +99,9 @@ func (s *jbSlot) end() int64 { return s.ts + int64(s.dur) }
 // the next one in hand), and at most that plus a tick and a quarter (so
 // one drop or insertion lands inside the band again and the two never
 // alternate). Near the bottom one concealment tick is inserted (expand)
-// at the next quiet tick, at once below the jitter allowance; above the
+// at the next quiet tick, at once below the jitter allowance, and a
+// packet missing with nothing after it is waited for with concealment
+// unless it is a tick overdue (an underrun, which also inserts); above the
 // band for a whole second one tick is dropped (accelerate) at a quiet
 // tick, or after 2 s anyway. That corrects sender clock drift a tick at a
 // time and lets the delay follow the network.
@@ -150,6 +156,7 @@ type jitterBuffer struct {
 	urgent      bool // the headroom is below the band: expand at once
 	power       float64
 	lastQuiet   bool
+	loudOps     int   // drops and insertions done at a tick that was not quiet
 	bufferDelay int64 // smoothed headroom, ns, for the stats
 }
 
@@ -404,12 +411,16 @@ func (jb *jitterBuffer) control(now int64) {
 		return // a pause realigns by itself when the sender resumes
 	}
 	lo := jb.lowDelay()
-	hi := lo + jb.tickNs() + jb.tickNs()/4
+	// An insertion is planned a margin above the bottom, and the top is
+	// far enough above where an insertion leaves the headroom that the
+	// two never alternate.
+	margin := max(jb.tickNs()/8, int64(expandMargin))
+	hi := lo + margin + jb.tickNs() + max(jb.tickNs()/8, int64(expandMargin)/2)
 	jb.winMin = min(jb.winMin, d)
 	jb.winTicks++
 	jb.urgent = d < jb.jitterDelay()
 	switch {
-	case d < lo+jb.tickNs()/8:
+	case d < lo+margin:
 		// Close to the edge: insert a tick at the next quiet moment, or
 		// at once when past it.
 		jb.pendingAcc = 0
@@ -439,6 +450,9 @@ func (jb *jitterBuffer) fill(out []int16, now int64) bool {
 	if jb.pendingExp > 0 && jb.carryLen == 0 {
 		jb.pendingExp++
 		if jb.lastQuiet || jb.urgent || jb.pendingExp*tick > int(expandWait)*SampleRate/int(time.Second) {
+			if !jb.lastQuiet {
+				jb.loudOps++
+			}
 			jb.conceal(out)
 			jb.stats.expand.Add(1)
 			jb.pendingExp = 0
@@ -596,8 +610,9 @@ func (jb *jitterBuffer) pause(s *jbSlot, need int, now int64) int {
 }
 
 // lost handles a missing packet at nextSeq when q, a later one, is there:
-// FEC from q when the gap is q's frame, else concealment, skipping the
-// missing packets once their time is covered.
+// FEC from q for the frame just before q when q carries it, concealment
+// for the time before that, skipping the missing packets once their time
+// is covered.
 func (jb *jitterBuffer) lost(q *jbSlot, need int) int {
 	gap := q.ts - jb.nextTs
 	if gap <= 0 { // the missing packets' time is covered: go on with q
@@ -606,9 +621,14 @@ func (jb *jitterBuffer) lost(q *jbSlot, need int) int {
 		jb.decode(q)
 		return refillSound
 	}
-	if gap <= int64(opusFrameSamplesOf(q.payload())) && gap%120 == 0 && opusHasFEC(q.payload()) {
-		pcm := jb.appendCarry(int(gap))
+	frame := int64(opusFrameSamplesOf(q.payload()))
+	fec := opusHasFEC(q.payload())
+	if fec && gap <= frame {
+		// The FEC frame ends where q starts; what of it was concealed
+		// already is skipped.
+		pcm := jb.appendCarry(int(frame))
 		if jb.dec.DecodeFEC(q.payload(), pcm) == nil {
+			copy(pcm, pcm[frame-gap:])
 			jb.carryLen += int(gap)
 			jb.lostPackets(q.ext - jb.nextSeq)
 			jb.nextTs, jb.nextSeq = q.ts, q.ext
@@ -618,11 +638,14 @@ func (jb *jitterBuffer) lost(q *jbSlot, need int) int {
 			return refillSound
 		}
 	}
-	n := int(min(gap, int64(need)))
-	n = (n + 119) / 120 * 120 // PLC comes in 2.5 ms steps
-	jb.concealInto(jb.appendCarry(n))
-	jb.carryLen += n
-	jb.nextTs += int64(n)
+	n := gap
+	if fec && gap > frame {
+		n = gap - frame // conceal up to where FEC takes over
+	}
+	n = (min(n, int64(need)) + 119) / 120 * 120 // PLC comes in 2.5 ms steps
+	jb.concealInto(jb.appendCarry(int(n)))
+	jb.carryLen += int(n)
+	jb.nextTs += n
 	if jb.nextTs >= q.ts {
 		jb.lostPackets(q.ext - jb.nextSeq)
 		jb.nextSeq = q.ext
@@ -630,17 +653,18 @@ func (jb *jitterBuffer) lost(q *jbSlot, need int) int {
 	return refillSound
 }
 
-// underrun handles a tick with nothing buffered at all. A packet that may
-// still come (the headroom is below the jitter allowance) is waited for:
-// the tick is concealed and the delay grows by it. One that is overdue
-// past the allowance is lost: its time is concealed and skipped. After
-// 200 ms of this the stream stops.
+// underrun handles a tick with nothing buffered at all. The missing
+// packet is waited for: the tick is concealed and the delay grows by it
+// (a packet that is late arrives, one that is lost is found lost when the
+// next one comes, which can then rebuild it by FEC). Only when it is
+// overdue by more than a tick past the band is its time concealed and
+// skipped instead. After 200 ms of this the stream stops.
 func (jb *jitterBuffer) underrun(need int, now int64) int {
 	if jb.concealRun >= int(maxConceal)*SampleRate/int(time.Second) {
 		jb.stop()
 		return refillStop
 	}
-	overdue := jb.headroom(now) > jb.lowDelay()
+	overdue := jb.headroom(now) > jb.lowDelay()+jb.tickNs()
 	jb.concealInto(jb.appendCarry(need))
 	jb.carryLen += need
 	jb.concealRun += need
@@ -681,8 +705,11 @@ func (jb *jitterBuffer) accelerate(out []int16, now int64) bool {
 	jb.pendingAcc++
 	drop := jb.carry[jb.carryPos : jb.carryPos+tick]
 	forced := jb.pendingAcc*tick > int(accelerateWait)*SampleRate/int(time.Second)
-	if !jb.quiet(meanSquare(drop)) && !forced {
-		return false
+	if !jb.quiet(meanSquare(drop)) {
+		if !forced {
+			return false
+		}
+		jb.loudOps++
 	}
 	next := jb.carry[jb.carryPos+tick : jb.carryPos+2*tick]
 	copy(out, next)

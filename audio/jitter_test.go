@@ -255,14 +255,19 @@ func TestJitterBuffer(t *testing.T) {
 			},
 		},
 		{
-			name: "a lost packet is concealed when the next is not there yet", sim: aligned, ticks: 6,
+			name: "a missing packet is waited for, then rebuilt from the next one's FEC", sim: aligned, ticks: 6,
 			st:   stream{n: 6, dur: 960, seq0: 100, lost: []int{2}},
-			want: "P100 P101 L P103 P104 P105",
+			want: "P100 P101 L F103 P103 P104",
 			check: func(t *testing.T, s StreamStats) {
-				if s.PLC != 1 || s.ConcealedSamples != 960 || s.Underruns != 0 || s.Late != 0 {
+				if s.PLC != 1 || s.ConcealedSamples != 960 || s.Underruns != 1 || s.FEC != 1 || s.FECSamples != 960 {
 					t.Errorf("stats %+v", s)
 				}
 			},
+		},
+		{
+			name: "without FEC data a missing packet is waited for, then concealed", sim: aligned, ticks: 6,
+			st:   stream{n: 6, dur: 960, seq0: 100, lost: []int{2}, noFEC: true},
+			want: "P100 P101 L L P103 P104",
 		},
 		{
 			name: "with a packet of headroom a lost packet is rebuilt by FEC", ticks: 7,
@@ -283,24 +288,41 @@ func TestJitterBuffer(t *testing.T) {
 		},
 		{
 			name: "a burst of losses is concealed, then FEC for the last", ticks: 9,
-			sim:  jbSim{tick: 960, phase: 35 * time.Millisecond, cfg: jbConfig{minDelay: 40 * time.Millisecond}},
-			st:   stream{n: 10, dur: 960, seq0: 100, lost: []int{2, 3, 4}},
-			want: "S P100 P101 L L F105 P105 P106 P107",
+			sim: jbSim{tick: 960, phase: 35 * time.Millisecond, cfg: jbConfig{minDelay: 40 * time.Millisecond}},
+			st:  stream{n: 10, dur: 960, seq0: 100, lost: []int{2, 3, 4}},
+			// Waited for one tick, then a tick overdue: concealed and
+			// skipped, up to the frame FEC rebuilds.
+			want: "S P100 P101 L L L F105 P105 P106",
 		},
 		{
-			name: "a packet later than the jitter allowance is concealed and then dropped as late", sim: aligned, ticks: 6,
+			name: "a packet a tick late is waited for and played", sim: aligned, ticks: 6,
 			st: stream{n: 6, dur: 960, seq0: 100, delay: func(i int) time.Duration {
 				if i == 2 {
-					return 30 * time.Millisecond
+					return 20 * time.Millisecond
 				}
 				return 0
 			}},
-			// The late packet raises the jitter allowance to 30 ms at
-			// once, so a tick is inserted right away (urgent: no quiet
-			// moment is waited for).
-			want: "P100 P101 L L P103 P104",
+			want: "P100 P101 L P102 P103 P104",
 			check: func(t *testing.T, s StreamStats) {
-				if s.Late != 1 || s.PLC != 2 || s.Expand != 1 || s.TargetDelay < 50*time.Millisecond {
+				if s.Late != 0 || s.PLC != 1 || s.Underruns != 1 || s.TargetDelay < 40*time.Millisecond {
+					t.Errorf("stats %+v", s)
+				}
+			},
+		},
+		{
+			name: "a packet three ticks late is rebuilt by FEC, dropped as late, and raises the target at once", sim: aligned, ticks: 6,
+			st: stream{n: 6, dur: 960, seq0: 100, delay: func(i int) time.Duration {
+				if i == 2 {
+					return 60 * time.Millisecond
+				}
+				return 0
+			}},
+			// Waited for at tick 2, rebuilt from 103 at tick 3; when it
+			// comes its 60 ms delay raises the allowance, and the buffer
+			// inserts a tick at once (urgent: no quiet moment waited for).
+			want: "P100 P101 L F103 P103 L",
+			check: func(t *testing.T, s StreamStats) {
+				if s.Late != 1 || s.FEC != 1 || s.Underruns != 1 || s.Expand != 1 || s.TargetDelay < 80*time.Millisecond {
 					t.Errorf("stats %+v", s)
 				}
 			},
@@ -396,10 +418,10 @@ func TestJitterBuffer(t *testing.T) {
 			want: "P7 P7 P7 P8 P8 P8",
 		},
 		{
-			name: "a lost 40 ms packet is concealed over two 20 ms ticks", ticks: 6,
+			name: "a lost 40 ms packet: waited for, concealed, its last 20 ms rebuilt by FEC", ticks: 6,
 			sim:  jbSim{tick: 960, phase: 55 * time.Millisecond},
 			st:   stream{n: 3, dur: 1920, seq0: 7, lost: []int{1}},
-			want: "P7 P7 L L P9 P9",
+			want: "P7 P7 L L F9 P9",
 		},
 	}
 	for _, tt := range tests {
@@ -437,6 +459,7 @@ func TestJitterBufferRejectsBadPayloads(t *testing.T) {
 // 20 ms (60 of 10 ms), so a handful more operations than that is the
 // most a well-behaved buffer does; a storm is hundreds.
 func TestJitterBufferDrift(t *testing.T) {
+	t.Parallel()
 	for _, tick := range []int{960, 480} {
 		for _, drift := range []float64{+0.001, -0.001} {
 			t.Run(fmt.Sprintf("tick=%dms/drift=%+.1f%%", tick/48, drift*100), func(t *testing.T) {
@@ -554,5 +577,61 @@ func TestJitterBufferDoesNotAllocate(t *testing.T) {
 		now += 20e6
 	}); a != 0 {
 		t.Fatalf("%v allocations per packet", a)
+	}
+}
+
+// TestJitterBufferDriftSpeech plays 3 minutes of real Opus speech from a
+// sender whose clock is 0.1 % off: the ticks dropped or inserted to make
+// up for it must be few and fall in the pauses, where nobody hears them.
+func TestJitterBufferDriftSpeech(t *testing.T) {
+	const n = 9000
+	speech := make([]int16, n*FrameSamples)
+	newSpeechGen(5, Voices()[1]).fill(speech)
+	enc, err := NewEncoder(DefaultEncoderConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 1500)
+	pkts := make([][]byte, n)
+	for i := range pkts {
+		m, err := enc.Encode(speech[i*FrameSamples:(i+1)*FrameSamples], buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pkts[i] = slices.Clone(buf[:m])
+	}
+	for _, drift := range []float64{+0.001, -0.001} {
+		t.Run(fmt.Sprintf("drift=%+.1f%%", drift*100), func(t *testing.T) {
+			dec, err := NewDecoder()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var c streamCounters
+			jb := newJitterBuffer(testJB, dec, &c)
+			rng := rand.New(rand.NewPCG(1, 1))
+			out := make([]int16, FrameSamples)
+			next := 0
+			for k := range n - 50 {
+				now := int64(k)*20e6 + 7e6
+				for ; next < n; next++ {
+					at := int64(float64((next+1)*20e6+5e6)/(1+drift)) + int64(rng.IntN(2e6))
+					if at > now {
+						break
+					}
+					jb.insert(at, uint16(next), uint32(next*FrameSamples), pkts[next])
+				}
+				jb.frame(out, now)
+			}
+			s := c.snapshot()
+			ops := int(s.Accelerate + s.Expand + s.Underruns)
+			t.Logf("%d drops, %d insertions, %d underruns, %d of them at a tick that was not quiet; stats %+v",
+				s.Accelerate, s.Expand, s.Underruns, jb.loudOps, s)
+			if ops < 7 || ops > 14 { // 180 ms of drift is 9 ticks
+				t.Errorf("%d corrections for 9 ticks of drift", ops)
+			}
+			if jb.loudOps > ops/4 {
+				t.Errorf("%d of %d corrections were not in a quiet tick", jb.loudOps, ops)
+			}
+		})
 	}
 }
