@@ -4,8 +4,9 @@
 // forward error correction and loss concealment, the mixer, level meters,
 // WAV files and synthetic sources for tests and demos.
 //
-// Everything here works on mono 16-bit PCM at 48 kHz in 20 ms frames, the
-// format Opus and WebRTC use, so no code on the call path resamples.
+// Everything here works on mono 16-bit PCM at 48 kHz in 20 ms frames (10
+// ms in the low-latency mode), the format Opus and WebRTC use, so no code
+// on the call path resamples.
 //
 // The package imports neither pion nor bubbletea: it moves samples and
 // Opus payloads, and the call package moves packets.

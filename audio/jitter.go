@@ -453,7 +453,7 @@ func (jb *jitterBuffer) fill(out []int16, now int64) bool {
 			if !jb.lastQuiet {
 				jb.loudOps++
 			}
-			jb.conceal(out)
+			jb.concealInto(out) // the position stays: the delay grows a tick
 			jb.stats.expand.Add(1)
 			jb.pendingExp = 0
 			jb.winMin, jb.winTicks = math.MaxInt64, 0
@@ -684,12 +684,6 @@ func (jb *jitterBuffer) concealInto(pcm []int16) {
 	}
 	jb.stats.plc.Add(1)
 	jb.stats.concealed.Add(uint64(len(pcm)))
-}
-
-// conceal fills a whole tick out by concealment, without moving the
-// playout position: the delay grows by a tick.
-func (jb *jitterBuffer) conceal(out []int16) {
-	jb.concealInto(out)
 }
 
 // accelerate drops one tick when it is quiet or has waited long enough:

@@ -59,8 +59,9 @@ type MixerConfig struct {
 
 // Mixer is the receive side's audio engine: it owns a jitter buffer and
 // decoder per remote sender, and its Run goroutine is the only one that
-// decodes and mixes. Every frame the Pacer asks for, Run takes one 20 ms
-// frame from each stream (decoded, rebuilt by FEC, concealed, or silence),
+// decodes and mixes. Every tick the Pacer asks for, Run takes one tick of
+// audio (MixerConfig.FrameSamples) from each stream's jitter buffer
+// (decoded, rebuilt by FEC, concealed, stretched or shortened, or silence),
 // updates the stream's level, sums the streams, each scaled by its playback
 // gain (SetGain), through a soft limiter and writes the mix to every Output.
 //

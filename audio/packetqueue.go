@@ -13,7 +13,7 @@ const queueSlots = 32
 
 // queuedPacket is one packet copied out of the network goroutine's buffer.
 type queuedPacket struct {
-	at  int64 // arrival, wall-clock ns
+	at  int64 // arrival, ns since the stream's epoch
 	seq uint16
 	ts  uint32
 	n   int

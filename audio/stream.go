@@ -7,10 +7,13 @@ import (
 )
 
 // Stream is one remote sender's audio inside a Mixer: Push feeds it RTP
-// payloads from the network, and the mixer's goroutine pulls one decoded
-// 20 ms frame per tick through its jitter buffer.
+// payloads from the network, and the mixer's goroutine pulls one tick of
+// decoded audio at a time through its jitter buffer.
 type Stream struct {
 	id string
+	// epoch is what arrival and tick times are measured from: a monotonic
+	// clock reading, so a wall-clock step (NTP) does not look like jitter.
+	epoch time.Time
 
 	pushMu sync.Mutex // serialises producers; the mixer never takes it
 	queue  packetQueue
@@ -30,7 +33,7 @@ func newStream(id string, cfg jbConfig) (*Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stream{id: id}
+	s := &Stream{id: id, epoch: time.Now()}
 	s.gain.Store(GainUnity)
 	s.jb = newJitterBuffer(cfg, dec, &s.stats)
 	return s, nil
@@ -57,7 +60,7 @@ func (s *Stream) PushAt(at time.Time, seq uint16, ts uint32, payload []byte) {
 		return
 	}
 	s.pushMu.Lock()
-	ok := s.queue.push(at.UnixNano(), seq, ts, payload)
+	ok := s.queue.push(int64(at.Sub(s.epoch)), seq, ts, payload)
 	s.pushMu.Unlock()
 	if !ok {
 		s.stats.dropped.Add(1)
@@ -80,7 +83,7 @@ func (s *Stream) frame(out []int16, now time.Time) (active, first bool) {
 		s.jb.insert(p.at, p.seq, p.ts, p.buf[:p.n])
 		s.queue.next()
 	}
-	active, first = s.jb.frame(out, now.UnixNano())
+	active, first = s.jb.frame(out, int64(now.Sub(s.epoch)))
 	s.meter.Update(out)
 	return active, first
 }
