@@ -70,7 +70,7 @@ func BenchmarkLossConcealment(b *testing.B) {
 				var st StreamStats
 				var target, held time.Duration
 				for b.Loop() {
-					st, target, held = lossRun(b, pkts, lost, jitter)
+					st, target, held = lossRun(b, testJB, FrameSamples, pkts, lost, jitter)
 				}
 				b.ReportMetric(100*st.ConcealedRatio(), "concealed-%")
 				if nLost > 0 {
@@ -83,31 +83,35 @@ func BenchmarkLossConcealment(b *testing.B) {
 	}
 }
 
-// lossRun plays pkts through a fresh stream and returns its stats and
-// the mean target and held delay after the first 5 s.
-func lossRun(b *testing.B, pkts [][]byte, lost []bool, jitter []time.Duration) (StreamStats, time.Duration, time.Duration) {
-	s, err := newStream("a", testJB)
+// lossRun plays pkts of pktSamples each through a fresh stream with
+// cfg and returns its stats and the mean target and held delay after the
+// first 5 s.
+func lossRun(b *testing.B, cfg jbConfig, pktSamples int, pkts [][]byte, lost []bool, jitter []time.Duration) (StreamStats, time.Duration, time.Duration) {
+	s, err := newStream("a", cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
 	start := time.Unix(5000, 0)
-	out := make([]int16, FrameSamples)
+	out := make([]int16, cfg.tick)
+	tick := time.Duration(cfg.tick) * time.Second / SampleRate
+	pkt := time.Duration(pktSamples) * time.Second / SampleRate
 	next := 0
 	var target, held time.Duration
 	var n int
-	for k := range len(pkts) {
-		now := start.Add(time.Duration(k)*FrameDuration + 13*time.Millisecond)
+	ticks := len(pkts) * pktSamples / cfg.tick
+	for k := range ticks {
+		now := start.Add(time.Duration(k)*tick + 13*time.Millisecond)
 		for ; next < len(pkts); next++ {
-			at := start.Add(time.Duration(next+1)*FrameDuration + 5*time.Millisecond + jitter[next])
+			at := start.Add(time.Duration(next+1)*pkt + 5*time.Millisecond + jitter[next])
 			if at.After(now) {
 				break
 			}
 			if !lost[next] {
-				s.PushAt(at, uint16(next), uint32(next*FrameSamples), pkts[next])
+				s.PushAt(at, uint16(next), uint32(next*pktSamples), pkts[next])
 			}
 		}
 		s.frame(out, now)
-		if k >= 250 {
+		if k >= ticks/12 {
 			st := s.Stats()
 			target += st.TargetDelay
 			held += st.BufferDelay
@@ -115,4 +119,60 @@ func lossRun(b *testing.B, pkts [][]byte, lost []bool, jitter []time.Duration) (
 		}
 	}
 	return s.Stats(), target / time.Duration(n), held / time.Duration(n)
+}
+
+// BenchmarkJitterDelayClean reports the jitter buffer's delay on a clean
+// link (0-2 ms of jitter, no loss) for 60 s of speech, in the 20 ms mode
+// and the 10 ms low-latency mode, with the default 20 ms floor and a 10
+// ms one: the jitter buffer's share of mouth-to-ear latency.
+//
+//   - target-ms: the mean target delay (jitter allowance plus a packet)
+//   - delay-ms: the mean delay held (headroom of the fastest packet plus
+//     a packet), which sits within a tick and a quarter above the target
+//
+// go test -run '^$' -bench JitterDelayClean -benchtime 1x ./audio
+func BenchmarkJitterDelayClean(b *testing.B) {
+	for _, tt := range []struct {
+		tick     int
+		minDelay time.Duration
+	}{
+		{FrameSamples, 20 * time.Millisecond},
+		{FrameSamples / 2, 20 * time.Millisecond},
+		{FrameSamples / 2, 10 * time.Millisecond},
+	} {
+		b.Run(fmt.Sprintf("tick=%dms/min=%v", tt.tick/48, tt.minDelay), func(b *testing.B) {
+			frames := 60 * SampleRate / tt.tick
+			speech := make([]int16, frames*tt.tick)
+			newSpeechGen(1, Voices()[0]).fill(speech)
+			enc, err := NewEncoder(EncoderConfig{Bitrate: 40000, Complexity: 9, FEC: true, PacketLossPercent: 5,
+				FrameDuration: time.Duration(tt.tick) * time.Second / SampleRate})
+			if err != nil {
+				b.Fatal(err)
+			}
+			buf := make([]byte, 1500)
+			pkts := make([][]byte, frames)
+			for i := range pkts {
+				n, err := enc.Encode(speech[i*tt.tick:(i+1)*tt.tick], buf)
+				if err != nil {
+					b.Fatal(err)
+				}
+				pkts[i] = slices.Clone(buf[:n])
+			}
+			rng := rand.New(rand.NewPCG(5, 6))
+			jitter := make([]time.Duration, frames)
+			for i := range jitter {
+				jitter[i] = time.Duration(rng.IntN(2000)) * time.Microsecond
+			}
+			cfg := testJB
+			cfg.tick, cfg.minDelay = tt.tick, tt.minDelay
+			var st StreamStats
+			var target, held time.Duration
+			for b.Loop() {
+				st, target, held = lossRun(b, cfg, tt.tick, pkts, make([]bool, frames), jitter)
+			}
+			b.ReportMetric(100*st.ConcealedRatio(), "concealed-%")
+			b.ReportMetric(float64(target)/float64(time.Millisecond), "target-ms")
+			b.ReportMetric(float64(held)/float64(time.Millisecond), "delay-ms")
+		})
+	}
 }
