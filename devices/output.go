@@ -20,6 +20,9 @@ const pacerStall = 100 * time.Millisecond
 // pulling frames and the jitter buffers do not fill up.
 type Output struct {
 	cur atomic.Pointer[playSlot]
+	// frame is the mixer's frame size (SetFrameSamples), passed on to
+	// every device and to the wall clock; 0 until the mixer runs.
+	frame atomic.Int64
 
 	// Owned by the mixer's goroutine (Due and NextDue).
 	seen    *playSlot
@@ -43,6 +46,29 @@ func (o *Output) set(p Player) {
 		return
 	}
 	o.cur.Store(&playSlot{p: p})
+	if n := o.frame.Load(); n > 0 {
+		setFrameSamples(p, int(n))
+	}
+}
+
+// SetFrameSamples passes the mixer's frame size (Mixer.Run calls it from
+// the mixer's goroutine) to the device in use, to every later one and to
+// the wall clock, so each keeps its queue in the mixer's frames: the
+// low-latency mode's 10 ms frames would otherwise be paced as 20 ms ones.
+func (o *Output) SetFrameSamples(n int) {
+	o.frame.Store(int64(n))
+	if sl := o.cur.Load(); sl != nil {
+		setFrameSamples(sl.p, n)
+	}
+	o.clock.SetFrameSamples(n)
+}
+
+// setFrameSamples tells p the mixer's frame size if it paces by it, as
+// *audio.Playback does.
+func setFrameSamples(p Player, n int) {
+	if f, ok := p.(interface{ SetFrameSamples(int) }); ok {
+		f.SetFrameSamples(n)
+	}
 }
 
 // WriteFrame queues a frame on the device in use, or drops it when there
@@ -92,6 +118,9 @@ func (o *Output) device(now time.Time) Player {
 	if !o.onClock {
 		o.onClock = true
 		o.clock = *audio.NewClockPacer(now)
+		if n := o.frame.Load(); n > 0 {
+			o.clock.SetFrameSamples(int(n))
+		}
 	}
 	return nil
 }

@@ -143,7 +143,7 @@ func percentile(sorted []float64, p float64) float64 {
 // speaker must not feed alice's microphone (the click would go round the
 // call again), hence the two channels.
 //
-// It makes one 60-click run (about 65 s with setup) whatever b.N is; the
+// Each mode makes one 60-click run (about 65 s with setup) whatever b.N is; the
 // first call already exceeds the default -benchtime, so even without
 // 1x there is no second one:
 //
@@ -154,7 +154,24 @@ func percentile(sorted []float64, p float64) float64 {
 // it differs by tens of ms, set by how the buffers filled at the start.
 // So p95 and p99 of one run say little: run it several times (-count)
 // and compare the p50s.
+//
+// It runs once per mode: 20ms (the default) and 10ms (--low-latency), each
+// on a fresh PulseAudio.
 func BenchmarkMouthToEarPulse(b *testing.B) {
+	for _, mode := range []struct {
+		name string
+		args []string
+	}{
+		{"20ms", nil},
+		{"10ms", []string{"--low-latency"}},
+	} {
+		b.Run(mode.name, func(b *testing.B) { mouthToEarPulse(b, mode.args) })
+	}
+}
+
+// mouthToEarPulse is one BenchmarkMouthToEarPulse run with extra
+// arguments for both clients.
+func mouthToEarPulse(b *testing.B, extra []string) {
 	const clicks = 60
 	pa := pulsetest.Start(b)
 	bus := pa.LoadNullSink("bus", "Latency bus")
@@ -189,8 +206,8 @@ func BenchmarkMouthToEarPulse(b *testing.B) {
 	e := newEnv(b)
 	e.extra = pa.Env()
 	url := e.startServer()
-	alice := e.startClient("alice", "--server", url, "--user", "alice", "--speaker", "none", "room1")
-	bob := e.startClient("bob", "--server", url, "--user", "bob", "--mic", "none", "room1")
+	alice := e.startClient("alice", append([]string{"--server", url, "--user", "alice", "--speaker", "none", "room1"}, extra...)...)
+	bob := e.startClient("bob", append([]string{"--server", url, "--user", "bob", "--mic", "none", "room1"}, extra...)...)
 	mic := alice.waitEvent("the microphone opened", 15*time.Second, func(ev event) bool {
 		return ev.str("event") == "media-device" && ev.str("kind") == "recording" && ev.str("problem") == "" && ev.str("deviceName") != ""
 	})
