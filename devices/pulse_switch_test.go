@@ -64,17 +64,21 @@ func waitSwitch(t *testing.T, rec *recorder, kind, id string, timeout time.Durat
 }
 
 // TestMicSwitchGapPulse switches the microphone mid-stream between two
-// real PulseAudio sources that hear the same continuous 1 kHz tone, and
-// measures what a listener would notice: the longest stretch of silence in
-// the captured stream and the longest wait for a frame (20 ms is normal)
-// around each switch. Both must stay under 100 ms.
+// real PulseAudio sources that hear the same continuous signal, and
+// measures what the far end would miss: how much audio is lost (or
+// repeated) at each switch and the longest stretch of silence around it.
+// Both must stay under 100 ms. The signal is a 2 s loop of noise rather
+// than a tone: a tone repeats every period, so it cannot tell lost audio
+// from kept audio, while each 20 ms of the noise can be found in the loop
+// by cross-correlation, which dates every captured frame.
 func TestMicSwitchGapPulse(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts PulseAudio")
 	}
 	pa := pulsetest.Start(t)
 	pa.LoadRemapSource("mic_b", "Mic_B", pulsetest.MicFeedSink+".monitor")
-	pa.Play(t, pulsetest.MicFeedSink, tone.Sine(1000, 0.3, 4800))
+	ref := tone.Noise(7, 0.3, 2*audio.SampleRate)
+	pa.Play(t, pulsetest.MicFeedSink, ref)
 	m, rec := pulseManager(t, pulsetest.VirtualMic, PrefNone)
 	waitSwitch(t, rec, KindRecording, pulsetest.VirtualMic, 5*time.Second)
 
@@ -116,10 +120,10 @@ func TestMicSwitchGapPulse(t *testing.T) {
 	}
 
 	// 1.5 s on virtual_mic, switch to mic_b, 1.5 s, switch back, 1.5 s.
-	var switchAt []int64
+	var switchAt []int
 	for _, id := range []string{"mic_b", pulsetest.VirtualMic} {
 		waitFrames(frames.Load() + 75)
-		switchAt = append(switchAt, frames.Load())
+		switchAt = append(switchAt, int(frames.Load()))
 		rec.take()
 		if err := m.SetMic(id); err != nil {
 			t.Fatal(err)
@@ -135,38 +139,64 @@ func TestMicSwitchGapPulse(t *testing.T) {
 
 	mu.Lock()
 	defer mu.Unlock()
-	toneRMS := tone.RMS(pcm[audio.FrameSamples*25 : audio.FrameSamples*50])
-	if toneRMS < 1000 {
-		t.Fatalf("the tone did not reach the microphone: RMS %.0f", toneRMS)
+	const fs = audio.FrameSamples
+	frame := func(k int) []int16 { return pcm[k*fs : (k+1)*fs] }
+	refRMS := tone.RMS(ref)
+	if rms := tone.RMS(pcm[25*fs : 50*fs]); rms < refRMS/2 {
+		t.Fatalf("the signal did not reach the microphone: RMS %.0f of %.0f", rms, refRMS)
 	}
-	const win = audio.SampleRate / 200 // 5 ms windows
-	for i, at := range switchAt {
-		// A second either side of the moment the switch was asked for.
-		from, to := max(int(at)-50, 1), min(int(at)+50, len(arrived))
-		var wait time.Duration
-		for f := from; f < to; f++ {
-			wait = max(wait, arrived[f].Sub(arrived[f-1]))
+	loop := len(ref)
+	ref3 := append(append(append([]int16(nil), ref...), ref...), ref...)
+	// position finds where frame k is in the loop, searching half a second
+	// either side of expect, or everywhere when expect < 0.
+	position := func(k, expect int) (int, float64) {
+		if expect < 0 {
+			lag, score := tone.Delay(frame(k), ref3[:2*loop])
+			return lag % loop, score
 		}
+		lo := expect + loop - audio.SampleRate/2
+		lag, score := tone.Delay(frame(k), ref3[lo:lo+audio.SampleRate+fs])
+		return (lo + lag) % loop, score
+	}
+	for i, at := range switchAt {
+		// From 200 ms before the switch was asked for to 800 ms after.
+		from, to := at-10, min(at+40, len(arrived))
+		lastK, lastPos := from, -1
+		lastPos, score := position(from, -1)
+		if score < 0.5 {
+			t.Fatalf("switch %d: the frame before the switch is not in the signal (score %.2f)", i+1, score)
+		}
+		var lost, repeated int // samples
+		var wait time.Duration
+		for k := from + 1; k < to; k++ {
+			wait = max(wait, arrived[k].Sub(arrived[k-1]))
+			expect := (lastPos + (k-lastK)*fs) % loop
+			pos, score := position(k, expect)
+			if score < 0.5 {
+				continue // (part) silence: counted below
+			}
+			d := (pos-expect+loop+loop/2)%loop - loop/2
+			lost, repeated = max(lost, d), max(repeated, -d)
+			lastK, lastPos = k, pos
+		}
+		const win = audio.SampleRate / 200 // 5 ms windows
 		silent, longest := 0, 0
-		for s := from * audio.FrameSamples; s+win <= to*audio.FrameSamples; s += win {
-			if tone.RMS(pcm[s:s+win]) < toneRMS/10 {
+		for s := from * fs; s+win <= to*fs; s += win {
+			if tone.RMS(pcm[s:s+win]) < refRMS/10 {
 				silent++
 				longest = max(longest, silent)
 			} else {
 				silent = 0
 			}
 		}
-		silence := time.Duration(longest*win) * time.Second / audio.SampleRate
-		frac := tone.FractionDominant(pcm[from*audio.FrameSamples:to*audio.FrameSamples], audio.SampleRate, 100*time.Millisecond, 1000, 10, 300)
-		t.Logf("switch %d: longest silence %v, longest wait for a frame %v (20 ms normal), 1 kHz in %.0f%% of 100 ms windows", i+1, silence, wait.Round(time.Millisecond), 100*frac)
-		if silence >= 100*time.Millisecond {
-			t.Errorf("switch %d: %v of silence, want under 100 ms", i+1, silence)
+		ms := func(samples int) time.Duration { return time.Duration(samples) * time.Second / audio.SampleRate }
+		t.Logf("switch %d: %v of audio lost, %v repeated, longest silence %v; longest wait for a frame %v (20 ms normal)",
+			i+1, ms(lost), ms(repeated), ms(longest*win), wait.Round(time.Millisecond))
+		if ms(lost) >= 100*time.Millisecond || ms(repeated) >= 100*time.Millisecond {
+			t.Errorf("switch %d: %v lost, %v repeated, want both under 100 ms", i+1, ms(lost), ms(repeated))
 		}
-		if wait-audio.FrameDuration >= 100*time.Millisecond {
-			t.Errorf("switch %d: a frame came %v late, want under 100 ms", i+1, wait-audio.FrameDuration)
-		}
-		if frac < 0.9 {
-			t.Errorf("switch %d: the tone is in only %.0f%% of the windows around the switch", i+1, 100*frac)
+		if ms(longest*win) >= 100*time.Millisecond {
+			t.Errorf("switch %d: %v of silence, want under 100 ms", i+1, ms(longest*win))
 		}
 	}
 }
