@@ -86,3 +86,22 @@ func TestValidateWebhooks(t *testing.T) {
 		}
 	}
 }
+
+// TestDeviceChoiceRoundTrip: the devices chosen during a call are saved by
+// id and name and read back as they were.
+func TestDeviceChoiceRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.toml")
+	cfg := Default()
+	cfg.Client.Microphone, cfg.Client.MicrophoneName = "alsa_input.usb-mic", "USB Mic"
+	cfg.Client.Speaker, cfg.Client.SpeakerName = "none", ""
+	if err := Save(path, cfg); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Client != cfg.Client {
+		t.Errorf("read back %+v, want %+v", got.Client, cfg.Client)
+	}
+}

@@ -15,14 +15,14 @@ import (
 
 // pulseManager starts a Manager on the test's PulseAudio and closes it
 // (with a deadline: nothing may hang in uninit) at the end of the test.
-func pulseManager(t *testing.T, mic, speaker string) (*Manager, *recorder) {
+func pulseManager(t *testing.T, cfg Config, mic, speaker string) (*Manager, *recorder) {
 	t.Helper()
 	actx, err := audio.NewContext(malgo.BackendPulseaudio)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := &recorder{}
-	m := NewManager(Config{}, Params{Lister: actx, Opener: ContextOpener{Context: actx}, Mic: mic, Speaker: speaker, OnEvent: rec.add})
+	m := NewManager(cfg, Params{Lister: actx, Opener: ContextOpener{Context: actx}, Mic: mic, Speaker: speaker, OnEvent: rec.add})
 	ctx, cancel := context.WithCancel(context.Background())
 	m.Start(ctx)
 	t.Cleanup(func() {
@@ -79,7 +79,7 @@ func TestMicSwitchGapPulse(t *testing.T) {
 	pa.LoadRemapSource("mic_b", "Mic_B", pulsetest.MicFeedSink+".monitor")
 	ref := tone.Noise(7, 0.3, 2*audio.SampleRate)
 	pa.Play(t, pulsetest.MicFeedSink, ref)
-	m, rec := pulseManager(t, pulsetest.VirtualMic, PrefNone)
+	m, rec := pulseManager(t, Config{}, pulsetest.VirtualMic, PrefNone)
 	waitSwitch(t, rec, KindRecording, pulsetest.VirtualMic, 5*time.Second)
 
 	// The reader is the call's send loop: it keeps every sample and when

@@ -92,6 +92,8 @@ func TestSpeakerSwitchAndUnplug(t *testing.T) {
 	idx := pa.LoadNullSink("usb_headset", "USB_Headset")
 	b.waitEvent("device-changed ADD", 5*time.Second, isEvent("device-changed",
 		map[string]any{"kind": "playback", "deviceId": "usb_headset", "deviceName": "USB_Headset", "action": "ADD"}))
+	b.send("speaker no_such_headset")
+	b.waitEvent("the error for a bad id", 5*time.Second, isEvent("error", map[string]any{"code": 90100006}))
 	b.send("speaker usb_headset")
 	b.waitEvent("the switch to the headset", 5*time.Second, isEvent("media-device",
 		map[string]any{"kind": "playback", "deviceId": "usb_headset", "deviceName": "USB_Headset", "reason": "user"}))
@@ -184,6 +186,8 @@ func TestMicUnplugFallsBack(t *testing.T) {
 	b := e.startClient("bob", "--server", url, "--user", "bob", "--mic", "none", "room1")
 	a.waitEvent("the USB microphone opened", 15*time.Second, isEvent("media-device", map[string]any{"kind": "recording", "deviceId": "usb_mic"}))
 	b.waitEvent("first audio from alice", 15*time.Second, isEvent("first-audio-frame", map[string]any{"userId": "alice"}))
+	a.send("mic no_such_mic")
+	a.waitEvent("the error for a bad id", 5*time.Second, isEvent("error", map[string]any{"code": 90100019}))
 	pcm := recordFor(t, pa, pulsetest.SpeakerSink+".monitor", 2*time.Second)
 	assertToneShare(t, "bob, alice on the USB microphone", pcm[audio.SampleRate/2:], 1000)
 
