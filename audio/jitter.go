@@ -44,6 +44,9 @@ const (
 	// quietFloor is a mean square below which a tick is quiet whatever
 	// the average (-50 dBFS).
 	quietFloor = 100 * 100
+	// settleSlack is how far above the insertion point playout starts:
+	// what a tick's timing may vary by.
+	settleSlack = 2500 * time.Microsecond
 	// crossfade is the splice length when a tick is dropped: 2.5 ms.
 	crossfade = 120
 	// carrySamples is the decoded-sample buffer: two of the longest Opus
@@ -98,7 +101,9 @@ func (s *jbSlot) end() int64 { return s.ts + int64(s.dur) }
 // while packets are lost and carry FEC (rebuilding a lost packet needs
 // the next one in hand), and at most that plus a tick and a quarter (so
 // one drop or insertion lands inside the band again and the two never
-// alternate). Near the bottom one concealment tick is inserted (expand)
+// alternate). Playout starts, and resumes after a pause, on a tick
+// boundary a little above the insertion point. Near the bottom one
+// concealment tick is inserted (expand)
 // at the next quiet tick, at once below the jitter allowance, and a
 // packet missing with nothing after it is waited for with concealment
 // unless it is a tick overdue (an underrun, which also inserts); above the
@@ -316,20 +321,45 @@ func (jb *jitterBuffer) publishTarget() {
 	jb.stats.targetDelay.Store(jb.lowDelay() + tsNs(int64(jb.pktDur)))
 }
 
-// headroom is D at now for the sample about to be played.
+// headroom is D at now: how long before it is needed the packet that
+// starts at nextTs (the first one not decoded yet) would arrive if it were
+// as fast as the fastest. It is needed by the tick that runs out of
+// decoded audio, which may be this one when a tick straddles two packets.
 func (jb *jitterBuffer) headroom(now int64) int64 {
-	return now - tsNs(jb.nextTs-int64(jb.carryLen)) - jb.est.min
+	ahead := int64(jb.carryLen/jb.cfg.tick) * jb.tickNs()
+	return now + ahead - tsNs(jb.nextTs) - jb.est.min
 }
 
-// alignTs is the timestamp to play at now so that the headroom is in the
-// middle of the band, to the nearest point on the 2.5 ms grid of packet ref (Opus conceals in
-// 2.5 ms steps, so playout stays on that grid).
+// settleDelay is where the headroom is put when playout starts or a
+// pause ends: a little above where an insertion is planned.
+func (jb *jitterBuffer) settleDelay() int64 {
+	return jb.lowDelay() + jb.expandMargin() + int64(settleSlack)
+}
+
+// expandMargin is how far above the bottom of the band an insertion is
+// planned, so that it can wait for a quiet tick.
+func (jb *jitterBuffer) expandMargin() int64 {
+	return max(jb.tickNs()/8, int64(expandMargin))
+}
+
+// idealTs is the timestamp that, played at now, has the settle headroom.
+func (jb *jitterBuffer) idealTs(now int64) int64 {
+	// Half a sample rounds to the nearest: the nanosecond conversions
+	// truncate.
+	return nsTs(now - jb.est.min - jb.settleDelay() + tsNs(1)/2)
+}
+
+// alignTs is where to be at now so that packet start ref is played with
+// at least the settle headroom and begins on a tick (whole ticks of
+// silence before it, so ticks and packets stay aligned), or ref itself
+// when it is already that late.
 func (jb *jitterBuffer) alignTs(now, ref int64) int64 {
-	ts := nsTs(now - jb.est.min - jb.lowDelay() - jb.tickNs()/2)
-	if ts < ref {
-		return ref - (ref-ts+60)/120*120
+	ideal := jb.idealTs(now)
+	if ideal >= ref {
+		return ref
 	}
-	return ref + (ts-ref+60)/120*120
+	t := int64(jb.cfg.tick)
+	return ref - (ref-ideal+t-1)/t*t
 }
 
 // frame fills out (one tick) at now and reports whether it carries sound
@@ -372,28 +402,32 @@ func (jb *jitterBuffer) quiet(ms float64) bool {
 // prime starts playout at now: at the target delay for the packets that
 // are there, skipping a backlog that piled up while nobody played.
 func (jb *jitterBuffer) prime(now int64) {
-	var newest, first *jbSlot
-	for i := range jb.slots {
-		if s := &jb.slots[i]; s.full && (newest == nil || s.ext > newest.ext) {
-			newest = s
-		}
-	}
-	start := jb.alignTs(now, newest.ts)
+	// Start with the latest packet that is already at least the settle
+	// headroom late (a backlog before it is old news), else the earliest.
+	ideal := jb.idealTs(now)
+	var first, earliest *jbSlot
 	for i := range jb.slots {
 		s := &jb.slots[i]
 		if !s.full {
 			continue
 		}
-		if s.end() <= start && s != newest {
-			jb.release(s)
-			jb.stats.skipped.Add(1)
-			continue
-		}
-		if first == nil || s.ext < first.ext {
+		if s.ts <= ideal && (first == nil || s.ext > first.ext) {
 			first = s
 		}
+		if earliest == nil || s.ext < earliest.ext {
+			earliest = s
+		}
 	}
-	jb.nextTs, jb.nextSeq = min(start, first.ts), first.ext
+	if first == nil {
+		first = earliest
+	}
+	for i := range jb.slots {
+		if s := &jb.slots[i]; s.full && s.ext < first.ext {
+			jb.release(s)
+			jb.stats.skipped.Add(1)
+		}
+	}
+	jb.nextTs, jb.nextSeq = jb.alignTs(now, first.ts), first.ext
 	jb.aligned = first.ext
 	jb.playing, jb.lastDTX, jb.concealRun = true, false, 0
 	jb.carryPos, jb.carryLen = 0, 0
@@ -414,8 +448,8 @@ func (jb *jitterBuffer) control(now int64) {
 	// An insertion is planned a margin above the bottom, and the top is
 	// far enough above where an insertion leaves the headroom that the
 	// two never alternate.
-	margin := max(jb.tickNs()/8, int64(expandMargin))
-	hi := lo + margin + jb.tickNs() + max(jb.tickNs()/8, int64(expandMargin)/2)
+	margin := jb.expandMargin()
+	hi := jb.settleDelay() + jb.tickNs()
 	jb.winMin = min(jb.winMin, d)
 	jb.winTicks++
 	jb.urgent = d < jb.jitterDelay()
@@ -447,13 +481,19 @@ func (jb *jitterBuffer) fill(out []int16, now int64) bool {
 	if jb.pendingAcc > 0 && jb.accelerate(out, now) {
 		return true
 	}
-	if jb.pendingExp > 0 && jb.carryLen == 0 {
+	if jb.pendingExp > 0 && jb.carryLen < tick {
 		jb.pendingExp++
 		if jb.lastQuiet || jb.urgent || jb.pendingExp*tick > int(expandWait)*SampleRate/int(time.Second) {
 			if !jb.lastQuiet {
 				jb.loudOps++
 			}
-			jb.concealInto(out) // the position stays: the delay grows a tick
+			// The decoded audio left, then concealment continuing it (the
+			// decoder extrapolates from the end of what it decoded): the
+			// position stays at the next packet, so the delay grows by
+			// the concealed part, and the next tick starts on a packet.
+			c := copy(out, jb.carry[jb.carryPos:jb.carryPos+jb.carryLen])
+			jb.carryPos, jb.carryLen = 0, 0
+			jb.concealInto(out[c:])
 			jb.stats.expand.Add(1)
 			jb.pendingExp = 0
 			jb.winMin, jb.winTicks = math.MaxInt64, 0
@@ -690,30 +730,30 @@ func (jb *jitterBuffer) concealInto(pcm []int16) {
 // out gets the tick after it, spliced onto the dropped one with a short
 // crossfade. It reports false when it did nothing (out is untouched).
 func (jb *jitterBuffer) accelerate(out []int16, now int64) bool {
-	tick := len(out)
-	for jb.carryLen < 2*tick {
+	tick, n := len(out), len(out)
+	for jb.carryLen < n+tick {
 		if jb.refill(tick, now, false) != refillSound {
 			return false // not enough buffered to look ahead
 		}
 	}
 	jb.pendingAcc++
-	drop := jb.carry[jb.carryPos : jb.carryPos+tick]
-	forced := jb.pendingAcc*tick > int(accelerateWait)*SampleRate/int(time.Second)
+	drop := jb.carry[jb.carryPos : jb.carryPos+n]
+	waited := jb.pendingAcc*tick > int(accelerateWait)*SampleRate/int(time.Second)
 	if !jb.quiet(meanSquare(drop)) {
-		if !forced {
+		if !waited {
 			return false
 		}
 		jb.loudOps++
 	}
-	next := jb.carry[jb.carryPos+tick : jb.carryPos+2*tick]
+	next := jb.carry[jb.carryPos+n : jb.carryPos+n+tick]
 	copy(out, next)
 	f := min(crossfade, tick)
 	for i := range f {
 		w := float64(i+1) / float64(f+1)
 		out[i] = int16(float64(drop[i])*(1-w) + float64(next[i])*w)
 	}
-	jb.carryPos += 2 * tick
-	jb.carryLen -= 2 * tick
+	jb.carryPos += n + tick
+	jb.carryLen -= n + tick
 	jb.stats.accelerate.Add(1)
 	jb.pendingAcc = 0
 	jb.winMin, jb.winTicks = math.MaxInt64, 0
