@@ -170,7 +170,7 @@ type openedDevices struct {
 // falls back during the call. A missing device is not fatal: the call
 // goes on receive-only or silent, and a MediaDevice event says why.
 func openDevices(o *clientOptions, log *slog.Logger) (*openedDevices, error) {
-	d := &openedDevices{dc: &deviceControl{log: log, configPath: o.configPath}}
+	d := &openedDevices{dc: &deviceControl{log: log, configPath: o.configPath, off: map[string]string{}}}
 	if o.send != "" {
 		src, err := audio.NewWAVSource(o.send)
 		if err != nil {
@@ -181,6 +181,12 @@ func openDevices(o *clientOptions, log *slog.Logger) (*openedDevices, error) {
 	}
 	needCapture := o.send == "" && o.mic != "none"
 	needPlayback := o.speaker != "none"
+	if !needCapture {
+		d.dc.off[devices.KindRecording] = "this call was joined without a microphone (--mic none or --send): join again to send one"
+	}
+	if !needPlayback {
+		d.dc.off[devices.KindPlayback] = "this call was joined without a speaker (--speaker none): join again to hear it"
+	}
 	if needCapture || needPlayback {
 		actx, err := audio.NewContext()
 		if err != nil {

@@ -22,6 +22,9 @@ type deviceControl struct {
 	eng        *call.Engine     // set before the Manager starts
 	log        *slog.Logger
 	configPath string // "" saves nothing
+	// off says why a kind of device cannot be switched in this call
+	// (--mic none, --send, --speaker none), by slot: recording, playback.
+	off map[string]string
 
 	saveMu sync.Mutex     // one save at a time, in order
 	saves  sync.WaitGroup // saves in progress; close waits for them
@@ -71,11 +74,24 @@ func deviceCode(kind string) int {
 	return signal.CodeNoAudioOutput
 }
 
+// usable reports whether kind can be switched in this call, and emits an
+// error event saying why not.
+func (dc *deviceControl) usable(kind string) bool {
+	why := dc.off[kind]
+	if dc.mgr == nil && why == "" {
+		why = "no audio system: devices cannot be switched"
+	}
+	if why != "" {
+		dc.eng.Emit(call.Error{Code: deviceCode(kind), Message: why})
+		return false
+	}
+	return true
+}
+
 // set switches kind to id ("default", "none" or a listed id) as the user's
 // choice; a bad id becomes an error event and the call goes on.
 func (dc *deviceControl) set(kind, id string) {
-	if dc.mgr == nil {
-		dc.eng.Emit(call.Error{Code: deviceCode(kind), Message: "no audio system: devices cannot be switched"})
+	if !dc.usable(kind) {
 		return
 	}
 	if err := dc.mgr.Set(kind, id); err != nil {
@@ -96,8 +112,7 @@ func (dc *deviceControl) set(kind, id string) {
 
 // cycle switches kind to the next listed device, as the user's choice.
 func (dc *deviceControl) cycle(kind string) {
-	if dc.mgr == nil {
-		dc.eng.Emit(call.Error{Code: deviceCode(kind), Message: "no audio system: devices cannot be switched"})
+	if !dc.usable(kind) {
 		return
 	}
 	d, err := dc.mgr.Cycle(kind)

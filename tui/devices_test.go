@@ -32,7 +32,7 @@ func TestDeviceKeysAndEvents(t *testing.T) {
 		"speaker plugged in: USB Headset",
 		"speaker: USB Headset",
 		"speaker unplugged: USB Headset",
-		"speaker: Speaker A (the one in use is gone)",
+		"speaker: Speaker A (instead of a missing device)",
 		"microphone: Second Mic",
 		"Your audio: sending · Second Mic",
 	} {

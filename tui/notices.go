@@ -87,7 +87,7 @@ func deviceSwitchText(ev call.MediaDevice) string {
 	}
 	why := map[string]string{
 		"user":            "",
-		"fallback":        " (the one in use is gone)",
+		"fallback":        " (instead of a missing device)",
 		"restored":        " (back)",
 		"default-changed": " (new system default)",
 	}[ev.Reason]
