@@ -58,6 +58,7 @@ you to the room with your microphone and speaker. Press m to mute, q to leave.`,
 			}
 			o.server = "ws://" + addr
 			o.room = demoRoom
+			o.configPath = env.configPath
 			o.appID, o.appKey = creds.ID, creds.Key
 			if o.userName == "" && cfg.Client.UserName == "" {
 				o.userName = "You"

@@ -1,6 +1,11 @@
 package e2e
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -309,5 +314,68 @@ func TestMicSwitchFarEnd(t *testing.T) {
 		if err := c.waitExit(10 * time.Second); err != nil {
 			t.Errorf("%s exited with %v", c.name, err)
 		}
+	}
+}
+
+// TestDeviceKeysInTmux: in the interface, o switches speakers until the
+// plugged-in headset plays the call; the choice is saved; unplugging the
+// headset shows the fallback and the call goes on; q still leaves cleanly.
+func TestDeviceKeysInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is not installed")
+		}
+		t.Skip("tmux is not installed")
+	}
+	pa := pulsetest.Start(t)
+	idx := pa.LoadNullSink("usb_headset", "USB_Headset")
+	e := newEnv(t)
+	x := &tmux{t: t, sock: e.path("tmux.sock"), env: append(append(os.Environ(), pa.Env()...), "NO_COLOR=1")}
+	x.run("new-session", "-d", "-s", "demo", "-x", "110", "-y", "40", "sh")
+	t.Cleanup(func() { exec.Command("tmux", "-S", x.sock, "kill-server").Run() })
+	x.run("send-keys", "-t", "demo", fmt.Sprintf("%s demo --name Tester --config %s --log-file %s; echo EXIT=$?", confabBin, e.config, e.path("demo.log")), "Enter")
+	x.waitScreen("the call", 30*time.Second, func(s string) bool { return strings.Contains(s, "● connected") })
+
+	// o cycles through the speakers (spk_a, mic_feed, usb_headset in some
+	// order); each press is followed by the line naming the new one.
+	for press := 0; ; press++ {
+		if press == 4 {
+			t.Fatalf("o never reached the headset:\n%s", x.screen())
+		}
+		before := strings.Count(x.screen(), "speaker: ")
+		x.run("send-keys", "-t", "demo", "o")
+		s := x.waitScreen("a speaker switch", 5*time.Second, func(s string) bool { return strings.Count(s, "speaker: ") > before })
+		if strings.Contains(s, "speaker: USB_Headset") {
+			break
+		}
+	}
+	heard := recordFor(t, pa, "usb_headset.monitor", 3*time.Second)
+	t.Logf("the headset played RMS %.0f over 3 s", tone.RMS(heard))
+	if tone.RMS(heard) < 100 {
+		t.Errorf("the headset chosen with o is silent (RMS %.0f)", tone.RMS(heard))
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		cfg, err := config.Load(e.config)
+		if err == nil && cfg.Client.Speaker == "usb_headset" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the speaker chosen with o was not saved: %+v, %v", cfg.Client, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	pa.Unload(idx)
+	s := x.waitScreen("the unplug and the fallback", 5*time.Second, func(s string) bool {
+		return strings.Contains(s, "speaker unplugged: USB_Headset") && strings.Contains(s, "(instead of a missing device)")
+	})
+	t.Logf("screen:\n%s", s)
+
+	x.run("send-keys", "-t", "demo", "q")
+	exitLine := regexp.MustCompile(`(?m)^EXIT=\d+`)
+	final := x.waitScreen("the shell again with the exit status", 15*time.Second, func(s string) bool { return exitLine.MatchString(s) })
+	if exitLine.FindString(final) != "EXIT=0" {
+		t.Fatalf("confab demo exited non-zero:\n%s", final)
 	}
 }
