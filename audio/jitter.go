@@ -47,6 +47,9 @@ const (
 	// settleSlack is how far above the insertion point playout starts:
 	// what a tick's timing may vary by.
 	settleSlack = 2500 * time.Microsecond
+	// catchUp is how far above the band the headroom may be before the
+	// backlog is skipped at once rather than a tick at a time.
+	catchUp = 80 * time.Millisecond
 	// crossfade is the splice length when a tick is dropped: 2.5 ms.
 	crossfade = 120
 	// carrySamples is the decoded-sample buffer: two of the longest Opus
@@ -450,6 +453,14 @@ func (jb *jitterBuffer) control(now int64) {
 	// two never alternate.
 	margin := jb.expandMargin()
 	hi := jb.settleDelay() + jb.tickNs()
+	if d > hi+max(4*jb.tickNs(), int64(catchUp)) && jb.carryLen == 0 {
+		// Far too much piled up (the mixer stalled, or the network
+		// delivered a burst after a stall): dropping a tick a second
+		// would take ages, so start again at the settle headroom,
+		// skipping the backlog, as NetEq's fast accelerate would.
+		jb.prime(now)
+		return
+	}
 	jb.winMin = min(jb.winMin, d)
 	jb.winTicks++
 	jb.urgent = d < jb.jitterDelay()

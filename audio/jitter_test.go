@@ -442,6 +442,33 @@ func TestJitterBuffer(t *testing.T) {
 	}
 }
 
+// TestJitterBufferCatchesUpAfterStall stops the playout clock for 600 ms
+// (a stalled mixer) while packets keep coming: when ticks resume, the
+// backlog is skipped at once, not played 600 ms late.
+func TestJitterBufferCatchesUpAfterStall(t *testing.T) {
+	var c streamCounters
+	cfg := jbConfig{tick: 960, minDelay: 20 * time.Millisecond, maxDelay: 400 * time.Millisecond, startDelay: 20 * time.Millisecond}
+	jb := newJitterBuffer(cfg, &fakeDecoder{}, &c)
+	out := make([]int16, 960)
+	var got []string
+	for k := range 100 {
+		now := time.Duration(k)*20*time.Millisecond + 35*time.Millisecond
+		jb.insert(int64(now-10*time.Millisecond), uint16(k), uint32(k*960), fakePacket(uint16(k), 960, true))
+		if k >= 40 && k < 70 {
+			continue // no tick: the mixer stalls for 600 ms
+		}
+		jb.frame(out, int64(now))
+		got = append(got, tickLabel(out))
+	}
+	// Ticks resume at 70: packets 40-69 are old news.
+	if got[40] != "P70" || got[len(got)-1] != "P99" {
+		t.Errorf("after the stall: %v", got[38:])
+	}
+	if s := c.snapshot(); s.Skipped < 25 || s.BufferDelay > 60*time.Millisecond {
+		t.Errorf("stats %+v", s)
+	}
+}
+
 func TestJitterBufferRejectsBadPayloads(t *testing.T) {
 	var c streamCounters
 	jb := newJitterBuffer(jbConfig{tick: 960, minDelay: 20 * time.Millisecond, maxDelay: time.Second}, &fakeDecoder{}, &c)
