@@ -90,38 +90,43 @@ func (s *jbSlot) end() int64 { return s.ts + int64(s.dur) }
 
 // jitterBuffer holds one sender's packets and plays them out on the
 // mixer's clock: the mixer asks for one tick of audio at a time and the
-// buffer decodes, rebuilds (FEC), conceals (PLC), drops or stretches to
+// buffer decodes, rebuilds (FEC), conceals (PLC), drops or inserts to
 // deliver it. Packet arrival never drives playout. It belongs to the
 // mixer goroutine; counters are atomics for readers elsewhere.
 //
-// Playout follows RTP timestamps: nextTs is the sender's sample that is
-// decoded next, and each tick takes tick samples of the sender's time.
-// The delay is the headroom D: how long before the mixer needs it the
-// fastest recent packet arrived (the tick time minus the relative delay
-// of the fastest packet in the estimator's window, at the playout
-// position). D is kept in a band: at least the 95th percentile of the
-// measured arrival jitter (so 95 % of packets are in time), plus a packet
-// while packets are lost and carry FEC (rebuilding a lost packet needs
-// the next one in hand), and at most that plus a tick and a quarter (so
-// one drop or insertion lands inside the band again and the two never
-// alternate). Playout starts, and resumes after a pause, on a tick
-// boundary a little above the insertion point. Near the bottom one
-// concealment tick is inserted (expand)
-// at the next quiet tick, at once below the jitter allowance, and a
-// packet missing with nothing after it is waited for with concealment
-// unless it is a tick overdue (an underrun, which also inserts); above the
-// band for a whole second one tick is dropped (accelerate) at a quiet
-// tick, or after 2 s anyway. That corrects sender clock drift a tick at a
-// time and lets the delay follow the network.
+// Playout follows RTP timestamps: nextTs is the sender's sample decoded
+// next, and each tick takes a tick of the sender's time. The delay is the
+// headroom D: how long before the tick that needs it the next packet
+// would arrive if it were as fast as the fastest packet in the
+// estimator's window. D is kept in a band whose bottom is the 95th
+// percentile of the measured arrival jitter (so 95 % of packets are in
+// time; at least MinDelay minus a packet), plus a packet while packets
+// are being lost and carry FEC (rebuilding a lost packet needs the next
+// one in hand):
 //
-// A missing packet is rebuilt from the next one's FEC when that one is
-// there, concealed and skipped when later packets show it lost or it is
-// overdue past the jitter allowance, and concealed while waiting (the
-// delay grows a tick) when it may still come. Timestamps that jump while
-// sequence numbers do not are a DTX pause: played as silence, never
-// counted as loss, and the sender is realigned to the target delay when it
-// resumes. After 200 ms of concealment the stream goes silent and starts
-// again at the target delay on the next packet.
+//   - playout starts, and resumes after a pause, on a tick boundary 5 ms
+//     above the bottom, so ticks and packets stay aligned;
+//   - 2.5 ms above the bottom one concealment tick is planned (expand) at
+//     the next quiet tick, and done at once below the bottom;
+//   - a tick above the start point for a whole second, one tick is
+//     dropped (accelerate) at a quiet tick, with a 2.5 ms crossfade, or
+//     after 2 s anyway; the two thresholds are a tick apart, so a drop or
+//     an insertion lands inside the band and they never alternate;
+//   - far above the band (a stalled mixer) the backlog is skipped at once.
+//
+// That corrects sender clock drift a tick at a time and lets the delay
+// follow the network: up at once when jitter appears, down over seconds.
+//
+// A missing packet with later ones buffered is lost: rebuilt from the
+// next one's FEC when that carries it, concealed otherwise. With nothing
+// after it, it is waited for with concealment (an underrun: the delay
+// grows a tick) unless it is more than a tick overdue. Timestamps that
+// jump while sequence numbers do not, or silence after a packet in which
+// SILK found no voice (what a DTX sender sends last), are a pause: the
+// decoder's comfort noise for 200 ms then silence, never counted as
+// loss, and the sender is realigned to the start point when it resumes.
+// After 200 ms of concealment with nothing arriving the stream goes
+// silent and starts again on the next packet.
 type jitterBuffer struct {
 	cfg   jbConfig
 	dec   frameDecoder
