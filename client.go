@@ -19,7 +19,6 @@ import (
 	"github.com/confab-rtc/confab/config"
 	"github.com/confab-rtc/confab/devices"
 	"github.com/confab-rtc/confab/signal"
-	"github.com/confab-rtc/confab/tui"
 )
 
 // clientOptions are the settings of one client run, from flags over the
@@ -56,6 +55,10 @@ type clientOptions struct {
 	record   string
 	duration time.Duration
 	noColor  bool
+	// plain is --plain: one sentence a line and single keys, for screen
+	// readers; timestamps (--timestamps) starts its lines with the time.
+	plain      bool
+	timestamps bool
 }
 
 // resolve fills unset options from the configuration and checks them.
@@ -308,7 +311,7 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 		return clientResult(<-runErr)
 	}
 
-	uiErr := tui.Run(ctx, switchingEngine{eng, d.dc}, tui.Options{Room: o.room, UserName: o.userName, NoColor: o.noColor})
+	uiErr := runInterface(ctx, o, switchingEngine{eng, d.dc}, log, stdin, stdout)
 	eng.Leave()
 	var err2 error
 	select {
