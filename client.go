@@ -42,6 +42,9 @@ type clientOptions struct {
 
 	mic     string // device id, "" default, "none"
 	speaker string // device id, "" default, "none"
+	// micName and speakerName are the saved devices' names, which find
+	// them when their ids changed; "" for devices given by flag.
+	micName, speakerName string
 	// configPath is the configuration file, where a device chosen during
 	// the call is remembered; "" remembers nothing.
 	configPath string
@@ -84,10 +87,10 @@ func (o *clientOptions) resolve(cfg config.Config) error {
 		o.userID = idFromName(o.userName)
 	}
 	if o.mic == "" {
-		o.mic = cfg.Client.Microphone
+		o.mic, o.micName = cfg.Client.Microphone, cfg.Client.MicrophoneName
 	}
 	if o.speaker == "" {
-		o.speaker = cfg.Client.Speaker
+		o.speaker, o.speakerName = cfg.Client.Speaker, cfg.Client.SpeakerName
 	}
 	enc, err := o.audio.encoderConfig(cfg.Client)
 	if err != nil {
@@ -209,7 +212,8 @@ func openDevices(o *clientOptions, log *slog.Logger) (*openedDevices, error) {
 		}
 		d.dc.mgr = devices.NewManager(devices.Config{}, devices.Params{
 			Lister: actx, Opener: devices.ContextOpener{Context: actx},
-			Mic: mic, Speaker: speaker, OnEvent: d.dc.event,
+			Mic: mic, Speaker: speaker, MicName: o.micName, SpeakerName: o.speakerName,
+			OnEvent: d.dc.event,
 		})
 		if needCapture {
 			d.source = d.dc.mgr.Source()

@@ -54,6 +54,10 @@ type Params struct {
 	// Mic and Speaker are the user's preferences: a device id, PrefDefault
 	// ("") to follow the system default, or PrefNone ("none").
 	Mic, Speaker string
+	// MicName and SpeakerName are the preferred devices' names when they
+	// were chosen: a device listed under that name stands for one whose
+	// id is missing (the same headset on another USB port gets a new id).
+	MicName, SpeakerName string
 	// OnEvent receives the Manager's events, from the goroutine that
 	// polls; it must not block for long. nil drops them.
 	OnEvent func(Event)
@@ -86,7 +90,7 @@ type Manager struct {
 	mu      sync.Mutex // guards what other goroutines read or ask
 	lists   [2][]audio.DeviceInfo
 	active  [2]Active
-	pending [2]*string // a preference set by the user, not yet applied
+	pending [2]*choice // a preference set by the user, not yet applied
 	wake    chan struct{}
 
 	closers   sync.WaitGroup // devices being closed in the background
@@ -105,16 +109,22 @@ const (
 
 // slot is one kind of device and what the Manager knows about it.
 type slot struct {
-	kind   string
-	akind  audio.DeviceKind
-	pref   string
-	list   []audio.DeviceInfo
-	listed bool // list holds a good enumeration
-	cur    *opened
-	last   Active // the device used before cur (or before none was left)
-	first  bool   // nothing was opened yet
-	lost   bool   // Lost was reported and no device came since
-	broken map[string]time.Time
+	kind     string
+	akind    audio.DeviceKind
+	pref     string
+	prefName string // the preferred device's name when chosen
+	list     []audio.DeviceInfo
+	listed   bool // list holds a good enumeration
+	cur      *opened
+	last     Active // the device used before cur (or before none was left)
+	first    bool   // nothing was opened yet
+	lost     bool   // Lost was reported and no device came since
+	broken   map[string]time.Time
+}
+
+// choice is a preference the user set.
+type choice struct {
+	id, name string
 }
 
 // opened is a device the slot opened, with its watchdog state.
@@ -135,8 +145,8 @@ func NewManager(cfg Config, p Params) *Manager {
 		wake: make(chan struct{}, 1),
 		stop: make(chan struct{}), done: make(chan struct{}),
 	}
-	m.slots[recording] = &slot{kind: KindRecording, akind: audio.KindCapture, pref: p.Mic, first: true, broken: map[string]time.Time{}}
-	m.slots[playback] = &slot{kind: KindPlayback, akind: audio.KindPlayback, pref: p.Speaker, first: true, broken: map[string]time.Time{}}
+	m.slots[recording] = &slot{kind: KindRecording, akind: audio.KindCapture, pref: p.Mic, prefName: p.MicName, first: true, broken: map[string]time.Time{}}
+	m.slots[playback] = &slot{kind: KindPlayback, akind: audio.KindPlayback, pref: p.Speaker, prefName: p.SpeakerName, first: true, broken: map[string]time.Time{}}
 	return m
 }
 
@@ -213,11 +223,19 @@ func (m *Manager) set(i int, id string) error {
 		id = PrefDefault
 	}
 	m.mu.Lock()
-	if id != PrefDefault && id != PrefNone && !listed(m.lists[i], id) {
-		m.mu.Unlock()
-		return fmt.Errorf("%w: %s device %q (see 'confab devices')", ErrUnknownDevice, m.slots[i].kind, id)
+	c := &choice{id: id}
+	if id != PrefDefault && id != PrefNone {
+		for _, d := range m.lists[i] {
+			if d.ID == id {
+				c.name = d.Name
+			}
+		}
+		if c.name == "" && !listed(m.lists[i], id) {
+			m.mu.Unlock()
+			return fmt.Errorf("%w: %s device %q (see 'confab devices')", ErrUnknownDevice, m.slots[i].kind, id)
+		}
 	}
-	m.pending[i] = &id
+	m.pending[i] = c
 	m.mu.Unlock()
 	select {
 	case m.wake <- struct{}{}:

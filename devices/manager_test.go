@@ -293,28 +293,74 @@ func TestChoose(t *testing.T) {
 	a, b, c := dev("a", false), dev("b", true), dev("c", false)
 	all := func(string) bool { return true }
 	tests := []struct {
-		name   string
-		pref   string
-		list   []audio.DeviceInfo
-		usable func(string) bool
-		want   target
-		ok     bool
+		name      string
+		pref      string
+		prefName  string
+		list      []audio.DeviceInfo
+		usable    func(string) bool
+		want      target
+		preferred bool
+		ok        bool
 	}{
-		{"default", "", []audio.DeviceInfo{a, b, c}, all, target{"b", "", "Name of b"}, true},
-		{"explicit present", "c", []audio.DeviceInfo{a, b, c}, all, target{"c", "c", "Name of c"}, true},
-		{"explicit missing falls back to default", "x", []audio.DeviceInfo{a, b, c}, all, target{"b", "", "Name of b"}, true},
-		{"no default: first", "x", []audio.DeviceInfo{a, c}, all, target{"a", "a", "Name of a"}, true},
-		{"broken default: first usable by id", "", []audio.DeviceInfo{a, b, c}, func(id string) bool { return id != "b" && id != "a" }, target{"c", "c", "Name of c"}, true},
-		{"broken preferred", "c", []audio.DeviceInfo{a, b, c}, func(id string) bool { return id != "c" }, target{"b", "", "Name of b"}, true},
-		{"none wanted", "none", []audio.DeviceInfo{a, b}, all, target{}, false},
-		{"nothing listed", "", nil, all, target{}, false},
+		{"default", "", "", []audio.DeviceInfo{a, b, c}, all, target{"b", "", "Name of b"}, false, true},
+		{"explicit present", "c", "", []audio.DeviceInfo{a, b, c}, all, target{"c", "c", "Name of c"}, true, true},
+		{"explicit missing falls back to default", "x", "", []audio.DeviceInfo{a, b, c}, all, target{"b", "", "Name of b"}, false, true},
+		{"explicit missing, found by its name", "x", "Name of c", []audio.DeviceInfo{a, b, c}, all, target{"c", "c", "Name of c"}, true, true},
+		{"the id wins over the name", "a", "Name of c", []audio.DeviceInfo{a, b, c}, all, target{"a", "a", "Name of a"}, true, true},
+		{"default ignores a name", "", "Name of c", []audio.DeviceInfo{a, b, c}, all, target{"b", "", "Name of b"}, false, true},
+		{"no default: first", "x", "", []audio.DeviceInfo{a, c}, all, target{"a", "a", "Name of a"}, false, true},
+		{"broken default: first usable by id", "", "", []audio.DeviceInfo{a, b, c}, func(id string) bool { return id != "b" && id != "a" }, target{"c", "c", "Name of c"}, false, true},
+		{"broken preferred", "c", "", []audio.DeviceInfo{a, b, c}, func(id string) bool { return id != "c" }, target{"b", "", "Name of b"}, false, true},
+		{"none wanted", "none", "", []audio.DeviceInfo{a, b}, all, target{}, false, false},
+		{"nothing listed", "", "", nil, all, target{}, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := choose(tt.pref, tt.list, tt.usable)
-			if got != tt.want || ok != tt.ok {
-				t.Errorf("choose = %+v, %v; want %+v, %v", got, ok, tt.want, tt.ok)
+			got, preferred, ok := choose(tt.pref, tt.prefName, tt.list, tt.usable)
+			if got != tt.want || preferred != tt.preferred || ok != tt.ok {
+				t.Errorf("choose = %+v, %v, %v; want %+v, %v, %v", got, preferred, ok, tt.want, tt.preferred, tt.ok)
 			}
 		})
+	}
+}
+
+// TestManagerFindsMovedDevice: a saved choice whose id is gone but whose
+// name is listed (the same headset on another USB port) is still the
+// user's device, at start and when it comes back.
+func TestManagerFindsMovedDevice(t *testing.T) {
+	sys := &fakeSystem{fail: map[string]bool{}}
+	headset := audio.DeviceInfo{ID: "usb-port2", Name: "USB Headset"}
+	sys.setList(audio.KindCapture, dev("builtin", true))
+	sys.setList(audio.KindPlayback, dev("spk", true), headset)
+	rec := &recorder{}
+	m := NewManager(Config{}, Params{Lister: sys, Opener: sys, OnEvent: rec.add,
+		Speaker: "usb-port1", SpeakerName: "USB Headset"})
+	defer m.Close()
+	now := time.Unix(1000, 0)
+	m.poll(now)
+	if _, spk := m.Active(); spk.ID != "usb-port2" {
+		t.Fatalf("speaker %q, want the headset found by its name", spk.ID)
+	}
+	if d := sys.last(); d.open != "usb-port2" {
+		t.Errorf("opened as %q", d.open)
+	}
+	var reasons []string
+	for _, ev := range rec.take() {
+		if s, ok := ev.(Switch); ok && s.Kind == KindPlayback {
+			reasons = append(reasons, s.Reason)
+		}
+	}
+	if !slices.Equal(reasons, []string{ReasonStart}) {
+		t.Errorf("speaker switches %v, want [start]", reasons)
+	}
+	// Unplugged and back on yet another port.
+	sys.setList(audio.KindPlayback, dev("spk", true))
+	m.poll(now.Add(250 * time.Millisecond))
+	sys.setList(audio.KindPlayback, dev("spk", true), audio.DeviceInfo{ID: "usb-port3", Name: "USB Headset"})
+	rec.take()
+	m.poll(now.Add(500 * time.Millisecond))
+	evs := rec.take()
+	if len(evs) != 2 || fmt.Sprint(evs[1]) != fmt.Sprint(Switch{Kind: KindPlayback, FromID: "spk", FromName: "Name of spk", ToID: "usb-port3", ToName: "USB Headset", Reason: ReasonRestored}) {
+		t.Errorf("back on another port: %+v", evs)
 	}
 }

@@ -12,12 +12,12 @@ import (
 func (m *Manager) poll(now time.Time) {
 	m.mu.Lock()
 	pending := m.pending
-	m.pending = [2]*string{}
+	m.pending = [2]*choice{}
 	m.mu.Unlock()
 	for i, s := range m.slots {
 		userAsked := pending[i] != nil
 		if userAsked {
-			s.pref = *pending[i]
+			s.pref, s.prefName = pending[i].id, pending[i].name
 		}
 		m.pollSlot(i, s, now, userAsked)
 	}
@@ -63,7 +63,7 @@ func (m *Manager) pollSlot(i int, s *slot, now time.Time, userAsked bool) {
 
 	usable := func(id string) bool { _, bad := s.broken[id]; return !bad }
 	for range len(s.list) + 1 {
-		t, ok := choose(s.pref, s.list, usable)
+		t, preferred, ok := choose(s.pref, s.prefName, s.list, usable)
 		if !ok {
 			if s.cur != nil { // the user chose no device
 				m.drop(i, s)
@@ -78,7 +78,7 @@ func (m *Manager) pollSlot(i int, s *slot, now time.Time, userAsked bool) {
 		if s.cur != nil && s.cur.target == t {
 			break
 		}
-		reason := switchReason(s.pref, t, userAsked, s.first, curGone)
+		reason := switchReason(s.pref, preferred, userAsked, s.first, curGone)
 		if s.lost && !userAsked {
 			reason = ReasonRestored
 		}
