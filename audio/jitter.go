@@ -429,6 +429,10 @@ func (jb *jitterBuffer) prime(now int64) {
 	if first == nil {
 		first = earliest
 	}
+	if first == nil { // nothing buffered: wait for the next packet
+		jb.stop()
+		return
+	}
 	for i := range jb.slots {
 		if s := &jb.slots[i]; s.full && s.ext < first.ext {
 			jb.release(s)
@@ -458,7 +462,7 @@ func (jb *jitterBuffer) control(now int64) {
 	// two never alternate.
 	margin := jb.expandMargin()
 	hi := jb.settleDelay() + jb.tickNs()
-	if d > hi+max(4*jb.tickNs(), int64(catchUp)) && jb.carryLen == 0 {
+	if d > hi+max(4*jb.tickNs(), int64(catchUp)) && jb.carryLen == 0 && jb.count > 0 {
 		// Far too much piled up (the mixer stalled, or the network
 		// delivered a burst after a stall): dropping a tick a second
 		// would take ages, so start again at the settle headroom,

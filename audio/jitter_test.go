@@ -467,6 +467,19 @@ func TestJitterBufferCatchesUpAfterStall(t *testing.T) {
 	if s := c.snapshot(); s.Skipped < 25 || s.BufferDelay > 60*time.Millisecond {
 		t.Errorf("stats %+v", s)
 	}
+
+	// A stall with nothing buffered when ticks resume (the sender
+	// stopped too): the buffer waits for the next packet, and plays it.
+	for k := 200; k < 230; k++ {
+		now := time.Duration(k)*20*time.Millisecond + 35*time.Millisecond
+		jb.frame(out, int64(now))
+	}
+	now := 230*20*time.Millisecond + 35*time.Millisecond
+	jb.insert(int64(now-10*time.Millisecond), 100, 100*960+130*960, fakePacket(100, 960, true))
+	jb.frame(out, int64(now))
+	if l := tickLabel(out); l != "P100" {
+		t.Errorf("after an empty stall: %s", l)
+	}
 }
 
 func TestJitterBufferRejectsBadPayloads(t *testing.T) {
