@@ -171,6 +171,7 @@ func BenchmarkMouthToEar(b *testing.B) {
 			if len(lat) < 10 {
 				b.Fatalf("only %d clicks came through (%d spoken, %d heard)", len(lat), len(src.clicks), len(ear.heard))
 			}
+			b.Logf("latencies in ms, in click order: %s", joinFloats(lat))
 			var wait time.Duration
 			for _, w := range src.waits {
 				wait += w
@@ -183,6 +184,15 @@ func BenchmarkMouthToEar(b *testing.B) {
 			b.ReportMetric(float64(len(lat)), "clicks")
 		})
 	}
+}
+
+// joinFloats formats milliseconds for a log line.
+func joinFloats(v []float64) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = fmt.Sprintf("%.1f", x)
+	}
+	return strings.Join(s, " ")
 }
 
 // procStat reads a process's CPU time (user+system) and resident memory.
