@@ -18,12 +18,6 @@ const (
 	// samples are skipped, because a microphone that lags is worse than
 	// one that drops a moment.
 	captureMaxBacklog = 5 * FrameSamples
-	// captureTrimWindow is how much audio ReadFrame reads while it watches
-	// the backlog it leaves behind: one second.
-	captureTrimWindow = SampleRate
-	// captureSlack is the backlog ReadFrame tolerates standing: one device
-	// period, which it finds left over when it wakes just after a callback.
-	captureSlack = devicePeriod
 )
 
 // Capture is an open microphone: 48 kHz mono 16-bit, 10 ms device
@@ -40,11 +34,6 @@ type Capture struct {
 	closeOnce sync.Once
 	closeErr  error
 	timer     *time.Timer // ReadFrame's; one reader at a time
-
-	// Owned by the reader: the smallest backlog left after a read in the
-	// current trim window, and how much was read in it.
-	minLeft    int
-	windowRead int
 }
 
 // OpenCapture opens a capture device by id (as in DeviceInfo.ID), or the
@@ -105,7 +94,6 @@ func (c *Capture) ReadFrame(ctx context.Context, frame []int16) error {
 				c.ring.Discard(n - len(frame))
 			}
 			c.ring.Read(frame)
-			c.trimStanding(len(frame), c.ring.Len())
 			return nil
 		}
 		// Sleep about as long as the missing samples take to arrive.
@@ -125,28 +113,6 @@ func (c *Capture) ReadFrame(ctx context.Context, frame []int16) error {
 		case <-c.timer.C:
 		}
 	}
-}
-
-// trimStanding drops a standing queue: audio that stayed buffered for a
-// whole window, because the reader once fell behind (a stall, a slow
-// start) and has read at the device's pace since, adds its length to the
-// mouth-to-ear delay for the rest of the call. A backlog that was there
-// on every read for a second is not riding out a burst: all but one
-// device period of it is dropped, once, which costs a few ms of audio
-// instead of a permanent delay. read is the frame just read, left the
-// backlog after it.
-func (c *Capture) trimStanding(read, left int) {
-	if c.windowRead == 0 || left < c.minLeft {
-		c.minLeft = left
-	}
-	c.windowRead += read
-	if c.windowRead < captureTrimWindow {
-		return
-	}
-	if c.minLeft > captureSlack {
-		c.ring.Discard(c.minLeft - captureSlack)
-	}
-	c.windowRead = 0
 }
 
 // Callbacks is how many times the device delivered audio. A watchdog that

@@ -13,12 +13,11 @@ const (
 	// playbackBuffer is the ring's capacity: 200 ms, room for a mixer on a
 	// different clock to run ahead before frames are dropped.
 	playbackBuffer = 10 * FrameSamples
-	// playbackMinQueue is the least audio the ring should hold: as a
-	// Pacer, Playback asks for a frame whenever it holds less than this
-	// (or than one mixer frame, if that is longer). Two device periods
-	// (20 ms) ride out the mixer waking up to 10 ms late; more only adds
-	// delay, so 20 ms frames keep one frame queued, 10 ms frames two.
-	playbackMinQueue = 2 * devicePeriod
+	// playbackTargetFrames is how much audio the ring should hold, in
+	// mixer frames: as a Pacer, Playback asks for a frame whenever it
+	// holds less. Two frames ride out the mixer waking late without
+	// adding much delay.
+	playbackTargetFrames = 2
 )
 
 // Playback is an open speaker: 48 kHz mono 16-bit, 10 ms device periods.
@@ -34,7 +33,7 @@ type Playback struct {
 	callbacks atomic.Uint64
 	last      atomic.Int64 // wall-clock ns of the latest callback
 	// target is how many samples the ring should hold (see
-	// playbackMinQueue); SetFrameSamples changes it.
+	// playbackTargetFrames); SetFrameSamples changes it.
 	target atomic.Int64
 
 	closed    atomic.Bool
@@ -61,11 +60,10 @@ func newPlayback() *Playback {
 }
 
 // SetFrameSamples tells the speaker the size of the frames it is written
-// (Mixer.Run calls it with the mixer's frame size), so it asks for one
-// when less than max(one frame, playbackMinQueue) is queued: 20 ms with
-// 10 ms and with 20 ms frames.
+// (Mixer.Run calls it with the mixer's frame size), so it keeps two of
+// them queued: 20 ms with 10 ms frames, 40 ms with 20 ms frames.
 func (p *Playback) SetFrameSamples(n int) {
-	p.target.Store(int64(max(n, playbackMinQueue)))
+	p.target.Store(int64(playbackTargetFrames * max(n, 1)))
 }
 
 // onData is the malgo callback.
