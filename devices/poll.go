@@ -3,7 +3,45 @@ package devices
 import (
 	"io"
 	"time"
+
+	"github.com/confab-rtc/confab/audio"
 )
+
+// Slot indexes.
+const (
+	recording = 0
+	playback  = 1
+)
+
+// slot is one kind of device and what the Manager knows about it.
+type slot struct {
+	kind     string
+	akind    audio.DeviceKind
+	pref     string
+	prefName string // the preferred device's name when chosen
+	list     []audio.DeviceInfo
+	listed   bool // list holds a good enumeration
+	cur      *opened
+	last     Active // the device used before cur (or before none was left)
+	first    bool   // nothing was opened yet
+	lost     bool   // Lost was reported and no device came since
+	broken   map[string]time.Time
+}
+
+// choice is a preference the user set.
+type choice struct {
+	id, name string
+}
+
+// opened is a device the slot opened, with its watchdog state.
+type opened struct {
+	target
+	dev       io.Closer
+	callbacks func() uint64
+	count     uint64
+	moved     time.Time // when count last changed (or the device opened)
+	everMoved bool
+}
 
 // poll is one round of the policy loop: apply what the user asked,
 // enumerate, report plugged and unplugged devices, run the watchdog and

@@ -67,12 +67,18 @@ func toneResumes(pcm []int16, start, at time.Time, freq float64) time.Duration {
 	return -1
 }
 
-// recordFor records source for d and returns the samples.
+// recordFor records source for d and returns the samples, failing the
+// test when much less than d came (a recorder starved on a loaded
+// machine proves nothing either way).
 func recordFor(t *testing.T, pa *pulsetest.Server, source string, d time.Duration) []int16 {
 	t.Helper()
 	rec := pa.Record(t, source)
 	time.Sleep(d)
-	return rec.Stop()
+	pcm := rec.Stop()
+	if got := time.Duration(len(pcm)) * time.Second / audio.SampleRate; got < d-500*time.Millisecond {
+		t.Fatalf("recorded only %v of %s in %v", got, source, d)
+	}
+	return pcm
 }
 
 // TestSpeakerSwitchAndUnplug: bob listens on the default speaker; a USB
