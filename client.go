@@ -324,10 +324,7 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 		log.Warn("the call did not end within 5s of leaving")
 	}
 	eng.Close()
-	if uiErr != nil {
-		return uiErr
-	}
-	return clientResult(err2)
+	return interfaceResult(o, log, uiErr, clientResult(err2))
 }
 
 // clientResult maps the engine's end to the command's result: leaving and

@@ -18,3 +18,21 @@ func runInterface(ctx context.Context, o *clientOptions, e switchingEngine, log 
 	}
 	return tui.Run(ctx, e, tui.Options{Room: o.room, UserName: o.userName, NoColor: o.noColor})
 }
+
+// interfaceResult is the command's result once the interface and the call
+// ended: the interface's failure first, else the call's. In plain mode
+// the failure was already spoken as a sentence with its code (the engine
+// emits its error as an event), and a screen reader would read it a
+// second time from standard error: it goes to the log, and the exit
+// status alone says the call failed.
+func interfaceResult(o *clientOptions, log *slog.Logger, uiErr, callErr error) error {
+	err := uiErr
+	if err == nil {
+		err = callErr
+	}
+	if err != nil && o.plain {
+		log.Error("the call ended in failure", "err", err)
+		return exitError{code: 1}
+	}
+	return err
+}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -274,4 +275,41 @@ func TestDemoPlainInTmux(t *testing.T) {
 	if n := len(regexp.MustCompile(`(?m)^icanon$`).FindAllString(after, -1)); n != 2 || strings.Contains(after, "-icanon") {
 		t.Errorf("the terminal was not restored to line mode:\n%s", after)
 	}
+}
+
+// TestJoinPlainServerDown: a server that cannot be reached is one error
+// sentence with its code and what to do, spoken once: nothing on standard
+// error (a screen reader would read it twice), exit status 1.
+func TestJoinPlainServerDown(t *testing.T) {
+	e := newEnv(t)
+	e.startServer() // creates the app credentials in the shared config
+	a := e.startPlain("--server", "ws://127.0.0.1:1", "--user", "alice", "--mic", "none", "--speaker", "none", "room1")
+	a.expect(20*time.Second,
+		"Connecting to room room1.",
+		"Error 90100016: Cannot reach the room server at ws://127.0.0.1:1: dial tcp 127.0.0.1:1: connect: connection refused. Check that the server runs and the URL is right.",
+		"You are disconnected.",
+	)
+	select {
+	case <-a.exited:
+	case <-time.After(10 * time.Second):
+		t.Fatal("plain did not exit within 10s of failing")
+	}
+	if code := a.exitCode(); code != 1 {
+		t.Errorf("exit status %d (%v), want 1", code, a.err)
+	}
+	if s := a.stderr.String(); s != "" {
+		t.Errorf("plain wrote to standard error:\n%s", s)
+	}
+}
+
+// exitCode is the process's exit status once it exited.
+func (p *plainClient) exitCode() int {
+	var ee *exec.ExitError
+	if errors.As(p.err, &ee) {
+		return ee.ExitCode()
+	}
+	if p.err != nil {
+		return -1
+	}
+	return 0
 }

@@ -45,6 +45,8 @@ func TestPlainEventSentences(t *testing.T) {
 		{"disconnected", call.ConnectionStateChanged{Prev: call.StateConnected, Cur: call.StateDisconnected}, "You are disconnected."},
 		{"error", call.Error{Code: signal.CodeWebsocketConnect, Message: "cannot reach ws://x: connection refused"},
 			"Error 90100016: Cannot reach ws://x: connection refused. Check the server address and your network, then join again."},
+		{"error that says what to do", call.Error{Code: signal.CodeWebsocketConnect, Message: "Cannot reach the server. Check that it runs."},
+			"Error 90100016: Cannot reach the server. Check that it runs."},
 		{"error without hint", call.Error{Code: signal.CodeRoleNoPermission, Message: "players cannot publish."}, "Error 90100022: Players cannot publish."},
 		{"no microphone", call.MediaDevice{Kind: "recording", Code: signal.CodeNoAudioInput,
 			Problem: "No microphone is connected; the call sends silence until one is plugged in (see 'confab devices')."},

@@ -129,7 +129,8 @@ func errorSentence(code int, message string) string {
 		msg = endSentence(upperFirst(msg))
 	}
 	text := fmt.Sprintf("Error %d: %s", code, msg)
-	if hint := errorHint(code); hint != "" && !strings.Contains(msg, hint) {
+	// A message of more than one sentence already says what to do.
+	if hint := errorHint(code); hint != "" && !strings.Contains(strings.TrimSuffix(msg, "."), ". ") {
 		text += " " + hint
 	}
 	return strings.TrimSpace(text)
