@@ -50,6 +50,9 @@ const (
 	// catchUp is how far above the band the headroom may be before the
 	// backlog is skipped at once rather than a tick at a time.
 	catchUp = 80 * time.Millisecond
+	// catchUpHold is how long, in wall-clock time, the headroom must stay
+	// that far above before the backlog is skipped.
+	catchUpHold = 100 * time.Millisecond
 	// crossfade is the splice length when a tick is dropped: 2.5 ms.
 	crossfade = 120
 	// carrySamples is the decoded-sample buffer: two of the longest Opus
@@ -164,9 +167,10 @@ type jitterBuffer struct {
 
 	winMin      int64 // smallest headroom since the window started, ns
 	winTicks    int
-	pendingAcc  int  // ticks an accelerate has been waiting, 0: none
-	pendingExp  int  // ticks an expand has been waiting, 0: none
-	urgent      bool // the headroom is below the band: expand at once
+	pendingAcc  int   // ticks an accelerate has been waiting, 0: none
+	pendingExp  int   // ticks an expand has been waiting, 0: none
+	urgent      bool  // the headroom is below the band: expand at once
+	farSince    int64 // when the headroom went far above the band, 0: it is not
 	power       float64
 	lastQuiet   bool
 	loudOps     int   // drops and insertions done at a tick that was not quiet
@@ -462,11 +466,18 @@ func (jb *jitterBuffer) control(now int64) {
 	// two never alternate.
 	margin := jb.expandMargin()
 	hi := jb.settleDelay() + jb.tickNs()
-	if d > hi+max(4*jb.tickNs(), int64(catchUp)) && jb.carryLen == 0 && jb.count > 0 {
-		// Far too much piled up (the mixer stalled, or the network
-		// delivered a burst after a stall): dropping a tick a second
-		// would take ages, so start again at the settle headroom,
-		// skipping the backlog, as NetEq's fast accelerate would.
+	switch {
+	case d <= hi+max(4*jb.tickNs(), int64(catchUp)):
+		jb.farSince = 0
+	case jb.farSince == 0:
+		jb.farSince = now
+	case now-jb.farSince >= int64(catchUpHold) && jb.carryLen == 0 && jb.count > 0:
+		// Far too much piled up for a while (the speaker lost time
+		// while the mixer stalled): dropping a tick a second would take
+		// ages, so start again at the settle headroom, skipping the
+		// backlog, as NetEq's fast accelerate would. The hold keeps the
+		// burst of late ticks after a short stall from triggering it.
+		jb.farSince = 0
 		jb.prime(now)
 		return
 	}
