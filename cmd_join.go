@@ -35,7 +35,10 @@ lines; it reads commands from standard input, one a line: mute, unmute,
 rename NAME, role joiner, role player, volume USERID PERCENT,
 mic ID|default|none, speaker ID|default|none, leave. A device chosen with mic
 or speaker (or the i and o keys of the interface) is remembered in the
-configuration file.`,
+configuration file.
+
+--plain is the accessible mode for screen readers: one sentence a line, no
+colour or drawing, single keys (h lists them, q twice leaves).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, err := g.start()

@@ -137,6 +137,11 @@ func TestPlainCallTranscript(t *testing.T) {
 		{key: "+"},
 		{key: "-"},
 		{key: "-"},
+		{key: "w"},
+		{key: "a"},
+		{ev: call.ActiveSpeaker{UserID: "ada"}},
+		{key: "a"},
+		{ev: call.ActiveSpeaker{UserID: "bruno"}},
 		{key: "7"},
 		{key: "t", after: 12 * time.Second},
 		{key: "x"},
@@ -176,6 +181,10 @@ func TestPlainCallTranscript(t *testing.T) {
 		Bruno's volume is 110 percent.
 		Bruno's volume is 100 percent.
 		Bruno's volume is 90 percent.
+		3 other people here: 1 Ada; 2 Bruno, speaking, volume 90 percent; 3 Chiara, listening only. Your microphone is on.
+		Speaker announcements off. Press w to hear who is speaking.
+		Speaker announcements on.
+		Bruno is speaking.
 		There is no person 7. Press w to hear who is here.
 		In the call for 2 minutes and 12 seconds.
 		Unknown key x. Press h for help.

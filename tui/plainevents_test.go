@@ -138,7 +138,7 @@ func TestPlainReconnectAndStatus(t *testing.T) {
 		Reconnected.
 		Connected to room standup for 1 hour and 6 minutes. Your microphone is on. Your network is poor. Microphone: Mic.
 		Nobody else is here. Your microphone is on.
-		Keys: m mute or unmute, w who is here, 1 to 9 choose a person, plus or minus their volume, i next microphone, o next speaker, t time in call, s status, h help, q leave.
+		Keys: m mute or unmute, w who is here, 1 to 9 choose a person, plus or minus their volume, a speaker announcements on or off, i next microphone, o next speaker, t time in call, s status, h help, q leave.
 		Leaving the call.
 	`)
 	if f.leaveCount() != 1 {

@@ -19,7 +19,7 @@ const quitConfirmWindow = 10 * time.Second
 
 // plainHelp lists the keys of plain mode, in one sentence.
 const plainHelp = "Keys: m mute or unmute, w who is here, 1 to 9 choose a person, plus or minus their volume, " +
-	"i next microphone, o next speaker, t time in call, s status, h help, q leave."
+	"a speaker announcements on or off, i next microphone, o next speaker, t time in call, s status, h help, q leave."
 
 // plainKey is one key press: a printable rune, or a named key (ctrl+c,
 // escape...) with r 0.
@@ -60,6 +60,13 @@ func (v *plainView) key(k plainKey, now time.Time) ([]string, bool) {
 		return say(v.timeInCall(now)), false
 	case 's', 'S':
 		return v.status(now), false
+	case 'a', 'A':
+		v.quietSpeakers = !v.quietSpeakers
+		if v.quietSpeakers {
+			return say("Speaker announcements off. Press w to hear who is speaking."), false
+		}
+		v.speaker = "" // the next speaker is named, even if the same
+		return say("Speaker announcements on."), false
 	case 'h', 'H', '?':
 		return say(plainHelp), false
 	case '+', '=', '-':
@@ -123,6 +130,9 @@ func (v *plainView) who() []string {
 		}
 		if p.role == rolePlayer {
 			s += ", listening only"
+		}
+		if vol := v.engine.Volume(p.id); vol != 100 {
+			s += fmt.Sprintf(", volume %d percent", vol)
 		}
 		parts[i] = s
 	}

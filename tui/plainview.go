@@ -27,6 +27,9 @@ type plainView struct {
 	// speaker is the last active speaker announced: a speaker is named
 	// again only when someone else spoke in between.
 	speaker string
+	// quietSpeakers turns speaker announcements off (the a key), for a
+	// lively call where they would drown everything else.
+	quietSpeakers bool
 	// speaking is the current active speaker, "" when nobody speaks.
 	speaking string
 	// bands holds the last network quality band announced per user id.
@@ -224,7 +227,7 @@ func selfMuteSentence(muted bool) string {
 // and not the same person again after a pause.
 func (v *plainView) activeSpeaker(id string) []string {
 	v.speaking = id
-	if id == "" || id == v.people.self.id || id == v.speaker {
+	if id == "" || id == v.people.self.id || id == v.speaker || v.quietSpeakers {
 		return nil
 	}
 	if v.people.find(id) == nil {
