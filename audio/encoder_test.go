@@ -176,33 +176,43 @@ func TestEncoderLookahead(t *testing.T) {
 }
 
 // TestEncoderDTX: with DTX, silence after speech turns into 1-2 byte
-// packets (IsDTXPacket) apart from libopus' own refresh frames, and the
-// tone before it never does; without DTX silence is still coded.
+// packets (IsDTXPacket) apart from libopus' own refresh frames, in 20 ms
+// and 10 ms frames and in restricted-low-delay too, and the tone before
+// it never does; without DTX silence is still coded.
 func TestEncoderDTX(t *testing.T) {
 	sig := append(tone.Sine(440, 0.3, SampleRate), make([]int16, 2*SampleRate)...)
-	for _, dtx := range []bool{true, false} {
-		cfg := DefaultEncoderConfig()
-		cfg.DTX = dtx
-		pkts := encodeFrames(t, cfg, sig)
-		tone1 := SampleRate / FrameSamples
-		for i, p := range pkts[:tone1] {
-			if IsDTXPacket(p) {
-				t.Fatalf("dtx=%v: tone packet %d is a DTX packet (%d bytes)", dtx, i, len(p))
+	ten := LowLatencyFrameDuration
+	for _, tt := range []struct {
+		name string
+		cfg  EncoderConfig
+	}{
+		{"20ms", EncoderConfig{Bitrate: 40000, FEC: true, PacketLossPercent: 5, DTX: true}},
+		{"10ms", EncoderConfig{Bitrate: 40000, FEC: true, PacketLossPercent: 5, DTX: true, FrameDuration: ten}},
+		{"10ms restricted-low-delay", EncoderConfig{Bitrate: 40000, LowDelay: true, DTX: true, FrameDuration: ten}},
+		{"20ms without DTX", EncoderConfig{Bitrate: 40000, FEC: true, PacketLossPercent: 5}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			pkts := encodeFrames(t, tt.cfg, sig)
+			perSecond := SampleRate / tt.cfg.FrameSamples()
+			for i, p := range pkts[:perSecond] {
+				if IsDTXPacket(p) {
+					t.Fatalf("tone packet %d is a DTX packet (%d bytes)", i, len(p))
+				}
 			}
-		}
-		quiet := 0
-		for _, p := range pkts[tone1+25:] { // past the hangover (~200 ms)
-			if IsDTXPacket(p) {
-				quiet++
+			quiet := 0
+			silent := pkts[perSecond+perSecond/4:] // past the hangover (~200 ms)
+			for _, p := range silent {
+				if IsDTXPacket(p) {
+					quiet++
+				}
 			}
-		}
-		n := len(pkts) - tone1 - 25
-		if dtx && quiet < n*8/10 {
-			t.Errorf("DTX on: %d of %d silent packets are DTX packets, want most", quiet, n)
-		}
-		if !dtx && quiet != 0 {
-			t.Errorf("DTX off: %d DTX packets", quiet)
-		}
+			if tt.cfg.DTX && quiet < len(silent)*8/10 {
+				t.Errorf("DTX on: %d of %d silent packets are DTX packets, want most", quiet, len(silent))
+			}
+			if !tt.cfg.DTX && quiet != 0 {
+				t.Errorf("DTX off: %d DTX packets", quiet)
+			}
+		})
 	}
 }
 
