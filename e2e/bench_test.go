@@ -110,8 +110,15 @@ var mouthToEarModes = []struct {
 // the engine does). Clicks come every 0.5 s plus 97 samples, so they
 // land at every phase of a frame, as speech does. Device buffers are not
 // included: add the capture period and the playback queue of the device
-// (BenchmarkMouthToEarPulse measures them). capture-ms is the mean time a
-// click waited for the end of its frame.
+// (BenchmarkMouthToEarPulse measures them).
+//
+// Where the time goes: every sample waits for the end of its frame and
+// then plays that much after the frame starts, so each costs exactly one
+// frame (20 or 10 ms; capture-ms is the first half, the mean wait for
+// the end of the frame); Opus' lookahead adds 6.5 ms (VoIP) or 2.5 ms
+// (restricted-low-delay; TestEncoderLookahead measures both); loopback
+// and the server about 1 ms; the rest is the time a packet waits in the
+// receiver's jitter buffer for its mixer tick.
 //
 //	go test ./e2e -run '^$' -bench 'MouthToEar$' -benchtime 1x
 func BenchmarkMouthToEar(b *testing.B) {
