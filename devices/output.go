@@ -20,6 +20,10 @@ const pacerStall = 100 * time.Millisecond
 // pulling frames and the jitter buffers do not fill up.
 type Output struct {
 	cur atomic.Pointer[playSlot]
+	// prev is the speaker being switched away from: it gets the same
+	// frames for a moment, so the audio it had queued plays out instead of
+	// being cut off when it closes.
+	prev atomic.Pointer[playSlot]
 	// frame is the mixer's frame size (SetFrameSamples), passed on to
 	// every device and to the wall clock; 0 until the mixer runs.
 	frame atomic.Int64
@@ -71,10 +75,27 @@ func setFrameSamples(p Player, n int) {
 	}
 }
 
-// WriteFrame queues a frame on the device in use, or drops it when there
-// is none. It does not block or allocate.
+// handOver switches to p while the device in use keeps getting frames
+// until release; it returns that device's slot for release.
+func (o *Output) handOver(p Player) *playSlot {
+	old := o.cur.Swap(&playSlot{p: p})
+	o.prev.Store(old)
+	return old
+}
+
+// release stops feeding the device handOver switched away from.
+func (o *Output) release(old *playSlot) {
+	o.prev.CompareAndSwap(old, nil)
+}
+
+// WriteFrame queues a frame on the device in use (and on the one being
+// switched away from), or drops it when there is none. It does not block
+// or allocate.
 func (o *Output) WriteFrame(frame []int16) {
 	if sl := o.cur.Load(); sl != nil {
+		sl.p.WriteFrame(frame)
+	}
+	if sl := o.prev.Load(); sl != nil {
 		sl.p.WriteFrame(frame)
 	}
 }

@@ -173,7 +173,19 @@ func (m *Manager) open(i int, s *slot, t target, reason string, now time.Time) e
 			return err
 		}
 		dev, callbacks = p, p.Callbacks
-		m.out.set(p)
+		if s.cur == nil {
+			m.out.set(p)
+		} else {
+			// The old speaker still works (a lost one was dropped before):
+			// it plays out what it has queued while the new one starts.
+			oldSlot := m.out.handOver(p)
+			oldDev := s.cur.dev
+			s.cur.dev = closerFunc(func() error {
+				m.overlap()
+				m.out.release(oldSlot)
+				return oldDev.Close()
+			})
+		}
 	}
 	from := s.last
 	if old := s.cur; old != nil {
@@ -197,3 +209,24 @@ func (m *Manager) drop(i int, s *slot) {
 	m.closeAsync(s.cur.dev)
 	s.cur = nil
 }
+
+// speakerOverlap is how long a speaker switched away from keeps playing:
+// its queue (two mixer frames) and device buffer (two periods) are about
+// 60 ms, and PulseAudio holds a little more.
+const speakerOverlap = 100 * time.Millisecond
+
+// overlap waits speakerOverlap, or less when the Manager closes.
+func (m *Manager) overlap() {
+	t := time.NewTimer(speakerOverlap)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-m.stop:
+	}
+}
+
+// closerFunc is a function as an io.Closer.
+type closerFunc func() error
+
+// Close calls f.
+func (f closerFunc) Close() error { return f() }

@@ -200,3 +200,98 @@ func TestMicSwitchGapPulse(t *testing.T) {
 		}
 	}
 }
+
+// TestSpeakerSwitchGapPulse switches the speaker mid-call from spk_a to a
+// plugged-in headset while a mixer-like loop plays a 2 s noise loop paced
+// by Output, and measures from both sinks' monitors what a listener would
+// miss: the audio between the last sample spk_a played and the first the
+// headset played (found in the loop by cross-correlation, so the two
+// recordings need no common clock), and the longest hole in the headset's
+// first second. Both must stay under 100 ms.
+func TestSpeakerSwitchGapPulse(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts PulseAudio")
+	}
+	pa := pulsetest.Start(t)
+	pa.LoadNullSink("usb_headset", "USB_Headset")
+	m, rec := pulseManager(t, Config{}, PrefNone, pulsetest.SpeakerSink)
+	waitSwitch(t, rec, KindPlayback, pulsetest.SpeakerSink, 5*time.Second)
+	ref := tone.Noise(9, 0.3, 2*audio.SampleRate)
+	const fs = audio.FrameSamples
+	loop := len(ref)
+	ref3 := append(append(append([]int16(nil), ref...), ref...), ref...)
+
+	// The mixer: a frame of the loop whenever Output says one is due.
+	ctx, cancel := context.WithCancel(context.Background())
+	played := make(chan struct{})
+	go func() {
+		defer close(played)
+		out, pos := m.Output(), 0
+		for ctx.Err() == nil {
+			now := time.Now()
+			for n := 0; n < 4 && out.Due(now); n++ {
+				out.WriteFrame(ref3[pos : pos+fs])
+				pos = (pos + fs) % loop
+			}
+			time.Sleep(min(max(out.NextDue(time.Now()).Sub(time.Now()), time.Millisecond), audio.FrameDuration))
+		}
+	}()
+	recA := pa.Record(t, pulsetest.SpeakerSink+".monitor")
+	recB := pa.Record(t, "usb_headset.monitor")
+	time.Sleep(1500 * time.Millisecond)
+	if err := m.SetSpeaker("usb_headset"); err != nil {
+		t.Fatal(err)
+	}
+	waitSwitch(t, rec, KindPlayback, "usb_headset", 2*time.Second)
+	time.Sleep(1500 * time.Millisecond)
+	cancel()
+	<-played
+	a, b := recA.Stop(), recB.Stop()
+
+	refRMS := tone.RMS(ref)
+	loud := func(x int16) bool { return x > 100 || x < -100 } // the noise rarely stays under this for long
+	lastA := -1
+	for i := len(a) - 1; i >= 0; i-- {
+		if loud(a[i]) {
+			lastA = i
+			break
+		}
+	}
+	firstB := -1
+	for i := range b {
+		if loud(b[i]) {
+			firstB = i
+			break
+		}
+	}
+	if lastA < 2*fs || firstB < 0 || firstB+audio.SampleRate > len(b) {
+		t.Fatalf("no audio on one of the speakers: spk_a up to %d, headset from %d of %d", lastA, firstB, len(b))
+	}
+	// Where spk_a stopped and where the headset began, in the loop.
+	pa1, scoreA := tone.Delay(a[lastA+1-2*fs:lastA+1], ref3[:2*loop+2*fs])
+	pb1, scoreB := tone.Delay(b[firstB:firstB+2*fs], ref3[:2*loop+2*fs])
+	if scoreA < 0.5 || scoreB < 0.5 {
+		t.Fatalf("the speakers did not play the loop (scores %.2f, %.2f)", scoreA, scoreB)
+	}
+	endA := (pa1 + 2*fs) % loop // the loop position after spk_a's last sample
+	lost := (pb1%loop-endA+loop+loop/2)%loop - loop/2
+	silent, longest := 0, 0
+	const win = audio.SampleRate / 200
+	for s := firstB; s+win <= firstB+audio.SampleRate; s += win {
+		if tone.RMS(b[s:s+win]) < refRMS/10 {
+			silent++
+			longest = max(longest, silent)
+		} else {
+			silent = 0
+		}
+	}
+	ms := func(samples int) time.Duration { return time.Duration(samples) * time.Second / audio.SampleRate }
+	t.Logf("speaker switch: %v of audio lost between spk_a and the headset (negative: repeated), longest hole in the headset's first second %v",
+		ms(lost), ms(longest*win))
+	if ms(lost) >= 100*time.Millisecond || ms(-lost) >= 100*time.Millisecond {
+		t.Errorf("%v lost at the speaker switch, want under 100 ms either way", ms(lost))
+	}
+	if ms(longest*win) >= 100*time.Millisecond {
+		t.Errorf("a %v hole on the new speaker, want under 100 ms", ms(longest*win))
+	}
+}
