@@ -81,7 +81,7 @@ func TestPlainEventSentences(t *testing.T) {
 			v := newPlainView(f, "standup", "Alice")
 			v.event(call.ConnectionStateChanged{Cur: call.StateConnected}, t0)
 			v.event(call.PeerJoin{UserID: "ada", UserName: "Ada"}, t0)
-			got := v.event(c.ev, t0)
+			got := v.event(c.ev, t0.Add(time.Minute))
 			want := []string{c.want}
 			if c.want == "" {
 				want = nil
@@ -112,17 +112,27 @@ func TestPlainErrorSpokenOnce(t *testing.T) {
 }
 
 // TestPlainReconnectAndStatus: a reconnection is told apart from the first
-// connection, the call time runs through it, and s sums the call up.
+// connection, the call time runs through it, and s sums the call up. The
+// people listed right after a connection are "here", later ones "joined",
+// and the roster sent again after a reconnection is not spoken again.
 func TestPlainReconnectAndStatus(t *testing.T) {
 	f := newPlainFake()
 	got := transcript(t, f, []step{
 		{key: "t"},
 		{key: "s"},
 		{ev: call.ConnectionStateChanged{Cur: call.StateConnected}},
+		{ev: call.PeerJoin{UserID: "ada", UserName: "Ada"}},
+		{ev: call.PeerLeave{UserID: "ada"}},
+		{ev: call.PeerJoin{UserID: "ada", UserName: "Ada"}},
 		{ev: call.MediaDevice{Kind: "recording", DeviceID: "m", DeviceName: "Mic"}},
 		{ev: call.NetworkQuality{UserID: "alice", Uplink: 3, Downlink: 1}},
 		{ev: call.ConnectionStateChanged{Cur: call.StateReconnecting}, after: 65 * time.Minute},
 		{ev: call.ConnectionStateChanged{Cur: call.StateConnected}, after: 3 * time.Second},
+		{ev: call.PeerJoin{UserID: "ada", UserName: "Ada"}}, // the roster again: silent
+		{ev: call.PeerJoin{UserID: "bruno", UserName: "Bruno"}, after: 900 * time.Millisecond},
+		{ev: call.PeerJoin{UserID: "chiara", UserName: "Chiara", Role: signal.RolePlayer}, after: 200 * time.Millisecond},
+		{ev: call.PeerLeave{UserID: "bruno"}},
+		{ev: call.PeerLeave{UserID: "chiara"}},
 		{key: "s", after: time.Minute},
 		{key: "w"},
 		{key: "h"},
@@ -132,12 +142,19 @@ func TestPlainReconnectAndStatus(t *testing.T) {
 		Not connected yet.
 		Not connected. Your microphone is on.
 		You are connected to room standup.
+		Ada is here.
+		Ada left.
+		Ada joined.
 		Microphone: Mic.
 		Your network is poor.
 		Connection lost. Reconnecting.
 		Reconnected.
+		Bruno is here.
+		Chiara joined as a listener.
+		Bruno left.
+		Chiara left.
 		Connected to room standup for 1 hour and 6 minutes. Your microphone is on. Your network is poor. Microphone: Mic.
-		Nobody else is here. Your microphone is on.
+		1 other person here: 1 Ada. Your microphone is on.
 		Keys: m mute or unmute, w who is here, 1 to 9 choose a person, plus or minus their volume, a speaker announcements on or off, i next microphone, o next speaker, t time in call, s status, h help, q leave.
 		Leaving the call.
 	`)

@@ -34,6 +34,7 @@ var ctrlC = plainKey{name: "ctrl+c"}
 // key runs the command of one key press and returns the sentences that
 // answer it (every key gets one) and whether the user is leaving.
 func (v *plainView) key(k plainKey, now time.Time) ([]string, bool) {
+	v.greetUntil = time.Time{}
 	confirmed := v.confirmQuit && now.Sub(v.confirmAt) <= quitConfirmWindow
 	if k == ctrlC || (confirmed && (k.r == 'q' || k.r == 'Q')) {
 		return v.leave()

@@ -91,12 +91,14 @@ func TestRunPlainLineMode(t *testing.T) {
 	f.events <- call.ConnectionStateChanged{Cur: call.StateConnected}
 	out.expect(t, "You are connected to room standup.\n")
 	f.events <- call.PeerJoin{UserID: "ada", UserName: "Ada"}
-	out.expect(t, "Ada joined.\n")
+	out.expect(t, "Ada is here.\n")
 	fmt.Fprint(w, "m\n")
 	out.expect(t, "Muted: your microphone is off.\n")
+	f.events <- call.PeerJoin{UserID: "bruno", UserName: "Bruno"}
+	out.expect(t, "Bruno joined.\n")
 	f.events <- call.MuteAudio{UserID: "alice"} // the echo is not spoken again
 	fmt.Fprint(w, "\nw\n")
-	out.expect(t, "1 other person here: 1 Ada. Your microphone is off.\n")
+	out.expect(t, "2 other people here: 1 Ada; 2 Bruno. Your microphone is off.\n")
 	fmt.Fprint(w, "q q\n")
 	out.expect(t, "Press q again to leave, or any other key to stay.\n")
 	out.expect(t, "Leaving the call.\n")

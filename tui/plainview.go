@@ -21,6 +21,11 @@ type plainView struct {
 	// connected is whether the call was ever connected, to tell a
 	// reconnection from the first connection.
 	connected bool
+	// greetUntil ends the burst of peer-joins that follows a connection:
+	// the engine lists who is already in the room right after CONNECTED,
+	// and those people are "here", not arriving. Any other event ends
+	// the burst early.
+	greetUntil time.Time
 	// leaving is set once the user asked to leave.
 	leaving bool
 
@@ -67,18 +72,14 @@ func newPlainView(e PlainEngine, room, userName string) *plainView {
 // event folds one call event into the view and returns the sentences to
 // speak, usually none or one.
 func (v *plainView) event(ev call.Event, now time.Time) []string {
+	if _, ok := ev.(call.PeerJoin); !ok {
+		v.greetUntil = time.Time{}
+	}
 	switch ev := ev.(type) {
 	case call.ConnectionStateChanged:
 		return v.setState(ev.Cur, now)
 	case call.PeerJoin:
-		if ev.UserID == v.people.self.id {
-			return nil
-		}
-		v.people.join(ev.UserID, ev.UserName, ev.Role)
-		if ev.Role == rolePlayer {
-			return say(v.people.name(ev.UserID) + " joined as a listener.")
-		}
-		return say(v.people.name(ev.UserID) + " joined.")
+		return v.peerJoin(ev, now)
 	case call.PeerLeave:
 		name := v.people.name(ev.UserID)
 		if _, ok := v.people.leave(ev.UserID); !ok {
@@ -168,6 +169,32 @@ func (v *plainView) event(ev call.Event, now time.Time) []string {
 	return nil
 }
 
+// greetWindow bounds the burst of peer-joins listing who is already in
+// the room: the engine sends them together, at once after CONNECTED.
+const greetWindow = time.Second
+
+// peerJoin speaks a participant arriving, or already here when the call
+// connects; a repeated join (the roster sent again after a reconnection)
+// is silent.
+func (v *plainView) peerJoin(ev call.PeerJoin, now time.Time) []string {
+	if ev.UserID == v.people.self.id {
+		return nil
+	}
+	known := v.people.find(ev.UserID) != nil
+	v.people.join(ev.UserID, ev.UserName, ev.Role)
+	if known {
+		return nil
+	}
+	verb := " joined"
+	if now.Before(v.greetUntil) {
+		verb = " is here"
+	}
+	if ev.Role == rolePlayer {
+		return say(v.people.name(ev.UserID) + verb + " as a listener.")
+	}
+	return say(v.people.name(ev.UserID) + verb + ".")
+}
+
 // say wraps one sentence as the lines to speak.
 func say(s string) []string { return []string{s} }
 
@@ -183,9 +210,11 @@ func (v *plainView) setState(s call.ConnState, now time.Time) []string {
 		return say("Connecting to room " + sanitize(v.room) + ".")
 	case call.StateConnected:
 		if v.connected {
+			v.greetUntil = now.Add(greetWindow)
 			return say("Reconnected.")
 		}
 		v.connected = true
+		v.greetUntil = now.Add(greetWindow)
 		return say("You are connected to room " + sanitize(v.room) + ".")
 	case call.StateReconnecting:
 		return say("Connection lost. Reconnecting.")
