@@ -32,7 +32,8 @@ func newDemoCmd(g *globals) *cobra.Command {
 		Short: "A live call with three simulated people, no setup",
 		Long: `demo starts a room server inside this process, adds three simulated people who
 take turns talking (generated speech-like audio with their own pitch and timbre), and joins
-you to the room with your microphone and speaker. Press m to mute, q to leave.`,
+you to the room with your microphone and speaker. Press m to mute, i and o to switch
+microphone and speaker, q to leave.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			env, err := g.start()
