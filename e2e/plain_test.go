@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -20,6 +21,7 @@ import (
 // at a time through a pipe (standard input is not a terminal here).
 type plainClient struct {
 	t      *testing.T
+	cmd    *exec.Cmd
 	stdin  io.WriteCloser
 	stderr *bytes.Buffer
 
@@ -35,7 +37,7 @@ type plainClient struct {
 func (e *env) startPlain(args ...string) *plainClient {
 	t := e.t.(*testing.T)
 	cmd := e.command("plain", append([]string{"join", "--plain"}, args...)...)
-	p := &plainClient{t: t, stderr: &bytes.Buffer{}, update: make(chan struct{}, 1), exited: make(chan struct{})}
+	p := &plainClient{t: t, cmd: cmd, stderr: &bytes.Buffer{}, update: make(chan struct{}, 1), exited: make(chan struct{})}
 	var err error
 	if p.stdin, err = cmd.StdinPipe(); err != nil {
 		t.Fatal(err)
@@ -331,4 +333,29 @@ func (p *plainClient) exitCode() int {
 		return -1
 	}
 	return 0
+}
+
+// TestJoinPlainInterrupt: ctrl+c at a terminal in line mode (SIGINT) leaves
+// the call cleanly and says so; the process exits 0 with nothing on
+// standard error.
+func TestJoinPlainInterrupt(t *testing.T) {
+	e := newEnv(t)
+	url := e.startServer()
+	a := e.startPlain("--server", url, "--user", "alice", "--mic", "none", "--speaker", "none", "room1")
+	a.expect(20*time.Second, "Connecting to room room1.", "You are connected to room room1.")
+	if err := a.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	a.expect(10*time.Second, "Leaving the call.", "You left the call.")
+	select {
+	case <-a.exited:
+	case <-time.After(10 * time.Second):
+		t.Fatal("plain did not exit within 10s of SIGINT")
+	}
+	if a.err != nil {
+		t.Errorf("plain exited with %v after SIGINT, want status 0", a.err)
+	}
+	if s := a.stderr.String(); s != "" {
+		t.Errorf("plain wrote to standard error:\n%s", s)
+	}
 }

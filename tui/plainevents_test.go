@@ -140,7 +140,7 @@ func TestPlainReconnectAndStatus(t *testing.T) {
 	})
 	checkLines(t, got, `
 		Not connected yet.
-		Not connected. Your microphone is on.
+		Not connected. Nobody else is here. Your microphone is on.
 		You are connected to room standup.
 		Ada is here.
 		Ada left.
@@ -153,7 +153,7 @@ func TestPlainReconnectAndStatus(t *testing.T) {
 		Chiara joined as a listener.
 		Bruno left.
 		Chiara left.
-		Connected to room standup for 1 hour and 6 minutes. Your microphone is on. Your network is poor. Microphone: Mic.
+		Connected to room standup for 1 hour and 6 minutes. 1 other person is here. Your microphone is on. Your network is poor. Microphone: Mic.
 		1 other person here: 1 Ada. Your microphone is on.
 		Keys: m mute or unmute, w who is here, 1 to 9 choose a person, plus or minus their volume, a speaker announcements on or off, i next microphone, o next speaker, t time in call, s status, h help, q leave.
 		Leaving the call.

@@ -194,6 +194,14 @@ func (v *plainView) status(now time.Time) []string {
 	default:
 		b.WriteString("Not connected.")
 	}
+	switch n := len(v.people.others); n {
+	case 0:
+		b.WriteString(" Nobody else is here.")
+	case 1:
+		b.WriteString(" 1 other person is here.")
+	default:
+		fmt.Fprintf(&b, " %d other people are here.", n)
+	}
 	if v.people.self.muted {
 		b.WriteString(" Your microphone is off.")
 	} else {
