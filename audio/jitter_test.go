@@ -401,7 +401,7 @@ func TestJitterBuffer(t *testing.T) {
 		},
 		{
 			name: "10 ms ticks play 20 ms packets over two ticks", ticks: 8,
-			sim:  jbSim{tick: 480, phase: 30 * time.Millisecond},
+			sim:  jbSim{tick: 480, phase: 31 * time.Millisecond},
 			st:   stream{n: 4, dur: 960, seq0: 7},
 			want: "P7 P7 P8 P8 P9 P9 P10 P10",
 		},
@@ -675,5 +675,27 @@ func TestJitterBufferDriftSpeech(t *testing.T) {
 				t.Errorf("%d of %d corrections were not in a quiet tick", jb.loudOps, ops)
 			}
 		})
+	}
+}
+
+// TestJitterBufferRidesOutOneStall has the network hold 10 packets for up
+// to 200 ms once, on an otherwise clean link (a sender or path that
+// stalled once): the stall is waited out, but one event must not raise
+// the target for seconds, as a window of only the last 2.5 s would.
+func TestJitterBufferRidesOutOneStall(t *testing.T) {
+	st := stream{n: 1500, dur: 960, seq0: 1, delay: func(i int) time.Duration {
+		if i >= 1000 && i < 1010 {
+			return time.Duration(1010-i) * 20 * time.Millisecond // all arrive together
+		}
+		return 0
+	}}
+	sim := jbSim{tick: 960, ticks: 1500, phase: 10 * time.Millisecond}
+	var target [1500]time.Duration
+	_, c := sim.run(t, st.arrivals(), func(k int, jb *jitterBuffer, _ []int16) {
+		target[k] = time.Duration(jb.stats.targetDelay.Load())
+	})
+	t.Logf("target before %v, 1 s after %v, 5 s after %v; stats %+v", target[990], target[1060], target[1260], c.snapshot())
+	if target[1060] > 30*time.Millisecond {
+		t.Errorf("target %v a second after a single stall", target[1060])
 	}
 }
