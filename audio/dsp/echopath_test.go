@@ -18,6 +18,12 @@ type echoPath struct {
 	lossDB float64
 	tail   time.Duration
 	seed   uint64
+	// wander, when set, moves the delay every 2 s by up to this much
+	// either way around delay, as a real device path does when the
+	// speaker underruns (silence inserted) or the microphone overruns
+	// (samples dropped) on a busy machine; measured through PulseAudio
+	// here: jumps of 2-15 ms within a ±10 ms band.
+	wander time.Duration
 }
 
 // apply returns the echo of far as it arrives at the microphone.
@@ -51,8 +57,14 @@ func (p echoPath) apply(far []int16) []int16 {
 	}
 	gain := math.Pow(10, -p.lossDB/20)
 	d := int(p.delay.Seconds() * audio.SampleRate)
+	w := int(p.wander.Seconds() * audio.SampleRate)
 	out := make([]int16, len(far))
+	offset := 0
 	for i := range out {
+		if w > 0 && i%(2*audio.SampleRate) == 0 && i > 0 {
+			offset = rng.IntN(2*w+1) - w
+		}
+		d := d + offset
 		var acc float64
 		for _, t := range taps {
 			if j := i - d - t.at; j >= 0 {

@@ -98,6 +98,10 @@ func (p *Processor) ProcessCapture(frame []int16) {
 // Blocks is the number of 10 ms blocks processed so far.
 func (p *Processor) Blocks() uint64 { return p.blocks.Load() }
 
+// ReferenceGaps is the number of captured blocks processed without their
+// far-end reference because the mixer delivered it late.
+func (p *Processor) ReferenceGaps() uint64 { return p.ref.gaps.Load() }
+
 // Skipped is the number of frames passed through unprocessed (bad length
 // or after Close).
 func (p *Processor) Skipped() uint64 { return p.skipped.Load() }

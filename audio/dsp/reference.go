@@ -1,6 +1,10 @@
 package dsp
 
-import "github.com/confab-rtc/confab/audio"
+import (
+	"sync/atomic"
+
+	"github.com/confab-rtc/confab/audio"
+)
 
 // Reference buffering, in samples.
 const (
@@ -12,41 +16,76 @@ const (
 	// refMaxLag is the most reference audio allowed to wait for the send
 	// loop. Waiting reference delays it against its echo, and an echo that
 	// reaches the canceller before its reference cannot be cancelled; on
-	// real devices the echo takes 40 ms or more (two device buffers and
-	// the playback ring), so 60 ms of lag is the limit.
-	refMaxLag = 6 * BlockSamples
-	// refKeepLag is what is left after a discard: two blocks absorb the
-	// jitter between the mixer's and the send loop's wake-ups.
+	// real devices the echo takes 60 ms or more (the playback ring and
+	// both devices' buffers), so more than 100 ms of waiting reference is
+	// dropped.
+	refMaxLag = 10 * BlockSamples
+	// refKeepLag is the reference queued before the first read: two
+	// blocks, one mixer frame.
 	refKeepLag = 2 * BlockSamples
+	// refMaxMargin is how far the queue may grow to absorb the jitter
+	// between the mixer's and the send loop's wake-ups (see reference).
+	refMaxMargin = 6 * BlockSamples
 )
 
 // reference carries the far-end audio from the mixer's goroutine
 // (write) to the send loop's (next) without a lock or an allocation.
+//
+// Reference and capture advance in lockstep, one block each, because both
+// are counted in device samples: as long as neither side loses count, the
+// echo keeps a constant delay against its reference, which is what the
+// cancellers model (an alignment that jumps makes them reconverge, and
+// speex's takes seconds). When the mixer is late the speaker has usually
+// run dry too and played silence, which delays the echo by as much; so
+// the reference waits as well: it pauses until margin is queued again,
+// and the margin grows by a block each time, up to refMaxMargin, so the
+// jitter between the two goroutines stops causing pauses. (Lending the
+// late block instead, to keep the alignment, was tried: the mixer never
+// writes ahead of the device, so the debt was never repaid and half the
+// blocks went without reference.)
 type reference struct {
-	ring  *audio.Ring
-	block []int16
+	ring    *audio.Ring
+	block   []int16
+	priming bool // waiting for margin to be queued before reading
+	margin  int  // reference kept queued against jitter
+	gaps    atomic.Uint64
 }
 
 func newReference() *reference {
-	return &reference{ring: audio.NewRing(refCapacity), block: make([]int16, BlockSamples)}
+	return &reference{ring: audio.NewRing(refCapacity), block: make([]int16, BlockSamples), priming: true, margin: refKeepLag}
 }
 
 // write queues a played frame; called from the mixer's goroutine only.
 func (r *reference) write(frame []int16) { r.ring.Write(frame) }
 
-// next returns the reference block to pair with the next captured block:
-// the oldest unread 10 ms, or silence when the mixer has not delivered it
-// yet (the mixer is idle or woke late; the queue then keeps one more
-// block, which absorbs that jitter from then on). The returned slice is
+// next returns the reference block to pair with the next captured block,
+// or silence while the reference is (re)priming. The returned slice is
 // reused by the next call. Called from the send loop's goroutine only.
 func (r *reference) next() []int16 {
-	if n := r.ring.Len(); n > refMaxLag {
-		r.ring.Discard(n - refKeepLag)
+	n := r.ring.Len()
+	if n > refMaxLag {
+		// The mixer ran ahead (the send loop started late, or the two
+		// clocks drift): realign once, near the front.
+		r.ring.Discard(n - r.margin)
+		n = r.margin
 	}
-	if r.ring.Len() < BlockSamples {
-		clear(r.block)
-		return r.block
+	if r.priming {
+		if n < r.margin {
+			return r.silence()
+		}
+		r.priming = false
+	}
+	if n < BlockSamples {
+		r.gaps.Add(1)
+		r.priming = true
+		r.margin = min(r.margin+BlockSamples, refMaxMargin)
+		return r.silence()
 	}
 	r.ring.Read(r.block)
+	return r.block
+}
+
+func (r *reference) silence() []int16 {
+	clear(r.block)
 	return r.block
 }

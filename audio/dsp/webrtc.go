@@ -15,6 +15,10 @@ import (
 	"github.com/confab-rtc/confab/audio"
 )
 
+// webrtcCompressionGainDB is the digital compressor's gain of WebRTC's
+// AGC, its own default (see Config.MaxGainDB).
+const webrtcCompressionGainDB = 9
+
 // webrtcBackend is the WebRTC audio processing module 0.3: the AEC with
 // its extended filter and delay-agnostic mode, the "high" noise
 // suppressor with the high-pass filter, and the adaptive digital AGC.
@@ -35,7 +39,7 @@ func newWebRTC(cfg Config) (*webrtcBackend, error) {
 		agc:             cbool(cfg.GainControl),
 		delay_ms:        C.int(cfg.StreamDelay.Milliseconds()),
 		agc_target_dbfs: C.int(target),
-		agc_gain_db:     C.int(cfg.MaxGainDB),
+		agc_gain_db:     webrtcCompressionGainDB,
 	}
 	var code C.int
 	w := C.wap_new(c, &code)

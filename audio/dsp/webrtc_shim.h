@@ -16,7 +16,7 @@ typedef struct {
 	int aec, ns, agc;    // stages on (1) or off (0)
 	int delay_ms;        // expected render-to-capture delay
 	int agc_target_dbfs; // AGC target peak level, positive dB below full scale
-	int agc_gain_db;     // the most gain AGC may apply
+	int agc_gain_db;     // the gain of AGC's digital compressor
 } wap_config;
 
 // wap_new makes a processor; on failure it returns NULL and sets *err to
