@@ -49,4 +49,12 @@ func TestDTXGate(t *testing.T) {
 			}
 		})
 	}
+	// The gate and the loss estimate run every frame in the send loop.
+	g, l := newDTXGate(), newLossFeedback(1, 5)
+	if a := testing.AllocsPerRun(1000, func() {
+		g.admit(dtx, audio.FrameSamples)
+		_ = l.percent()
+	}); a != 0 {
+		t.Errorf("the per-frame DTX and loss checks allocate %.1f times", a)
+	}
 }
