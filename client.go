@@ -62,6 +62,9 @@ type clientOptions struct {
 	// readers; timestamps (--timestamps) starts its lines with the time.
 	plain      bool
 	timestamps bool
+	// plainGiven reports whether --plain was on the command line, which
+	// then wins over the configuration's plain.
+	plainGiven func() bool
 }
 
 // resolve fills unset options from the configuration and checks them.
@@ -85,6 +88,9 @@ func (o *clientOptions) resolve(cfg config.Config) error {
 	}
 	if o.userID == "" {
 		o.userID = idFromName(o.userName)
+	}
+	if cfg.Client.Plain && !o.headless && (o.plainGiven == nil || !o.plainGiven()) {
+		o.plain = true
 	}
 	if o.mic == "" {
 		o.mic, o.micName = cfg.Client.Microphone, cfg.Client.MicrophoneName

@@ -82,5 +82,6 @@ func addClientFlags(cmd *cobra.Command, o *clientOptions) {
 	f.BoolVar(&o.plain, "plain", false, "accessible plain mode for screen readers: one sentence a line, single-key commands (h lists them)")
 	f.BoolVar(&o.timestamps, "timestamps", false, "with --plain: start every line with the time")
 	cmd.MarkFlagsMutuallyExclusive("headless", "plain")
+	o.plainGiven = func() bool { return f.Changed("plain") }
 	addAudioFlags(f, &o.audio)
 }

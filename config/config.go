@@ -61,6 +61,10 @@ type Client struct {
 	AudioProfile string `toml:"audio_profile,omitempty"`
 	// LowLatency sends and plays 10 ms frames instead of 20 ms.
 	LowLatency bool `toml:"low_latency,omitempty"`
+	// Plain makes join and demo use the accessible plain mode, as --plain
+	// does, so a screen-reader user sets it once; --plain=false or
+	// --headless still choose otherwise.
+	Plain bool `toml:"plain,omitempty"`
 }
 
 // DefaultListen is where `confab serve` listens unless told otherwise.

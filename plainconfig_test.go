@@ -1,0 +1,45 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/confab-rtc/confab/config"
+)
+
+// TestPlainFromConfig: [client] plain = true makes plain mode the default,
+// and the command line still wins: --plain=false, or --headless.
+func TestPlainFromConfig(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		config bool
+		args   []string
+		want   bool
+	}{
+		{"neither", false, nil, false},
+		{"flag alone", false, []string{"--plain"}, true},
+		{"config alone", true, nil, true},
+		{"--plain=false wins", true, []string{"--plain=false"}, false},
+		{"--headless wins", true, []string{"--headless"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := config.Default()
+			cfg.Client.Plain = c.config
+			// The flags join and demo share, bound to o.
+			o := &clientOptions{}
+			cmd := &cobra.Command{Use: "join"}
+			addClientFlags(cmd, o)
+			if err := cmd.ParseFlags(c.args); err != nil {
+				t.Fatal(err)
+			}
+			o.room, o.userName, o.appID, o.appKey = "standup", "Ann", "app", "key"
+			if err := o.resolve(cfg); err != nil {
+				t.Fatal(err)
+			}
+			if o.plain != c.want {
+				t.Errorf("plain = %v, want %v", o.plain, c.want)
+			}
+		})
+	}
+}
