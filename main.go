@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -134,6 +135,11 @@ func (g *globals) logger() (*slog.Logger, func(), error) {
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
+		return nil, nil, err
+	}
+	// A fatal panic in any goroutine leaves its trace in the log too, so
+	// that what the user saw as a crash can be reported from the file.
+	if err := debug.SetCrashOutput(f, debug.CrashOptions{}); err != nil {
 		return nil, nil, err
 	}
 	log := slog.New(slog.NewJSONHandler(f, &slog.HandlerOptions{Level: level}))
