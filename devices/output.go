@@ -80,6 +80,9 @@ func setFrameSamples(p Player, n int) {
 func (o *Output) handOver(p Player) *playSlot {
 	old := o.cur.Swap(&playSlot{p: p})
 	o.prev.Store(old)
+	if n := o.frame.Load(); n > 0 {
+		setFrameSamples(p, int(n))
+	}
 	return old
 }
 

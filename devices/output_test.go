@@ -33,6 +33,17 @@ func TestOutputFrameSamples(t *testing.T) {
 	if got := second.frame.Load(); got != audio.LowLatencyFrameSamples {
 		t.Errorf("a device switched to mid-call paces %d-sample frames, want %d", got, audio.LowLatencyFrameSamples)
 	}
+	third := &sizedPlayer{}
+	old := o.handOver(third) // a user's switch: the old one plays out
+	if got := third.frame.Load(); got != audio.LowLatencyFrameSamples {
+		t.Errorf("a device handed over to paces %d-sample frames, want %d", got, audio.LowLatencyFrameSamples)
+	}
+	o.WriteFrame(make([]int16, audio.LowLatencyFrameSamples))
+	o.release(old)
+	o.WriteFrame(make([]int16, audio.LowLatencyFrameSamples))
+	if second.written.Load() != 1 || third.written.Load() != 2 {
+		t.Errorf("frames written: old %d (want 1, until released), new %d (want 2)", second.written.Load(), third.written.Load())
+	}
 	o.set(nil)
 	now, due := time.Unix(1000, 0), 0
 	for i := range 100 {
