@@ -265,7 +265,7 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 		return err
 	}
 	if proc != nil {
-		defer proc.Close() // after the engine: it waits for a frame in progress
+		defer closeProcessor(proc, log) // after the engine: it waits for a frame in progress
 		params.Processor = proc
 	}
 	if d.output != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 
 	"github.com/spf13/pflag"
 
@@ -56,4 +57,14 @@ func (p *processingFlags) open(src audio.Source, file bool) (*dsp.Processor, err
 		return nil, fmt.Errorf("--dsp %s: %w", p.backend, err)
 	}
 	return proc, nil
+}
+
+// closeProcessor closes proc and logs what it did, so a report of echo
+// can be checked against how often the far-end reference came late (each
+// late block shifts the echo canceller's alignment).
+func closeProcessor(proc *dsp.Processor, log *slog.Logger) {
+	proc.Close()
+	cfg := proc.Config()
+	log.Info("audio processing ended", "backend", cfg.Backend, "aec", cfg.EchoCancel, "ns", cfg.NoiseSuppress, "agc", cfg.GainControl,
+		"blocks", proc.Blocks(), "referenceGaps", proc.ReferenceGaps(), "skipped", proc.Skipped())
 }
