@@ -65,8 +65,17 @@ func (e *env) startPlain(args ...string) *plainClient {
 		close(p.exited)
 	}()
 	t.Cleanup(func() {
-		_ = stop(cmd, 5*time.Second)
-		<-p.exited
+		// The reader goroutine owns cmd.Wait: signal the process and
+		// wait for that goroutine, never call Wait a second time.
+		if cmd.Process != nil {
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+		}
+		select {
+		case <-p.exited:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-p.exited
+		}
 	})
 	return p
 }

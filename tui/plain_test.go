@@ -133,6 +133,12 @@ func TestPlainCallTranscript(t *testing.T) {
 		{ev: call.MuteAudio{UserID: "alice"}}, // the engine's echo: already spoken
 		{key: "m"},
 		{ev: call.UnmuteAudio{UserID: "alice"}},
+		// Two quick presses whose echoes both arrive after the second:
+		// the stale "muted" echo must not be spoken as a new state.
+		{key: "m"},
+		{key: "m"},
+		{ev: call.MuteAudio{UserID: "alice"}},
+		{ev: call.UnmuteAudio{UserID: "alice"}},
 		{key: "2"},
 		{key: "+"},
 		{key: "-"},
@@ -177,6 +183,8 @@ func TestPlainCallTranscript(t *testing.T) {
 		Bruno unmuted their microphone.
 		Muted: your microphone is off.
 		Unmuted: your microphone is on.
+		Muted: your microphone is off.
+		Unmuted: your microphone is on.
 		Bruno chosen, volume 100 percent. Press plus or minus to change it.
 		Bruno's volume is 110 percent.
 		Bruno's volume is 100 percent.
@@ -201,7 +209,7 @@ func TestPlainCallTranscript(t *testing.T) {
 		Leaving the call.
 		You left the call.
 	`)
-	if got, want := f.muteCalls, []bool{true, false, true}; !equalBools(got, want) {
+	if got, want := f.muteCalls, []bool{true, false, true, false, true}; !equalBools(got, want) {
 		t.Errorf("SetMicMuted calls %v, want %v", got, want)
 	}
 	if f.Volume("bruno") != 90 {

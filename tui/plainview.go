@@ -227,11 +227,17 @@ func (v *plainView) setState(s call.ConnState, now time.Time) []string {
 	return nil
 }
 
-// setMuted records a mute change and speaks it once: the engine echoes
-// the local user's own mute, which the key already spoke.
+// setMuted records a mute change and speaks it once. The engine echoes
+// the local user's own mute when the server confirms it, which the key
+// already spoke; an echo can arrive after the user pressed the key again,
+// so for the local user the engine's current state is the truth and an
+// event that disagrees with it is stale.
 func (v *plainView) setMuted(userID string, muted bool) []string {
 	p := v.people.find(userID)
 	if p == nil || p.muted == muted {
+		return nil
+	}
+	if p == &v.people.self && v.engine.MicMuted() != muted {
 		return nil
 	}
 	p.muted = muted
