@@ -4,6 +4,7 @@ import (
 	"math"
 	"sync/atomic"
 
+	"github.com/confab-rtc/confab/internal/pionutil"
 	"github.com/pion/rtcp"
 )
 
@@ -40,20 +41,9 @@ func newLossFeedback(ssrc uint32, initialPercent int) *lossFeedback {
 // observe folds the reception reports about ssrc in an RTCP compound
 // packet into the estimate; reports about other streams are ignored.
 func (l *lossFeedback) observe(pkts []rtcp.Packet) {
-	for _, p := range pkts {
-		var reports []rtcp.ReceptionReport
-		switch r := p.(type) {
-		case *rtcp.ReceiverReport:
-			reports = r.Reports
-		case *rtcp.SenderReport:
-			reports = r.Reports
-		}
-		for _, rr := range reports {
-			if rr.SSRC == l.ssrc {
-				l.add(float64(rr.FractionLost) / 256)
-			}
-		}
-	}
+	pionutil.EachReport(pkts, l.ssrc, func(rr rtcp.ReceptionReport) {
+		l.add(float64(rr.FractionLost) / 256)
+	})
 }
 
 // add folds one report's fraction lost (0-1) into the estimate.

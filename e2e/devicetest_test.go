@@ -184,18 +184,10 @@ func TestDevicesTest(t *testing.T) {
 // does: the meter is one line redrawn in place, showing the tone played
 // into the microphone, and the verdicts follow it.
 func TestDevicesTestInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is not installed")
-		}
-		t.Skip("tmux is not installed")
-	}
 	pa := pulsetest.Start(t)
 	pa.Play(t, pulsetest.MicFeedSink, tone.Sine(1000, 0.3, audio.SampleRate))
 	e := newEnv(t)
-	x := &tmux{t: t, sock: e.path("tmux.sock"), env: append(append(os.Environ(), pa.Env()...), "NO_COLOR=1")}
-	x.run("new-session", "-d", "-s", "demo", "-x", "120", "-y", "20", "sh")
-	t.Cleanup(func() { exec.Command("tmux", "-S", x.sock, "kill-server").Run() })
+	x := startTmux(t, e, append(append(os.Environ(), pa.Env()...), "NO_COLOR=1"), 120, 20)
 	x.run("send-keys", "-t", "demo", fmt.Sprintf("%s devices test --duration 4s --config %s --log-file %s; echo EXIT=$?", confabBin, e.config, e.path("check.log")), "Enter")
 
 	meter := regexp.MustCompile(`mic \[#+`)

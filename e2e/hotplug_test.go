@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -329,18 +328,10 @@ func TestMicSwitchFarEnd(t *testing.T) {
 // plugged-in headset plays the call; the choice is saved; unplugging the
 // headset shows the fallback and the call goes on; q still leaves cleanly.
 func TestDeviceKeysInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is not installed")
-		}
-		t.Skip("tmux is not installed")
-	}
 	pa := pulsetest.Start(t)
 	idx := pa.LoadNullSink("usb_headset", "USB_Headset")
 	e := newEnv(t)
-	x := &tmux{t: t, sock: e.path("tmux.sock"), env: append(append(os.Environ(), pa.Env()...), "NO_COLOR=1")}
-	x.run("new-session", "-d", "-s", "demo", "-x", "110", "-y", "40", "sh")
-	t.Cleanup(func() { exec.Command("tmux", "-S", x.sock, "kill-server").Run() })
+	x := startTmux(t, e, append(append(os.Environ(), pa.Env()...), "NO_COLOR=1"), 110, 40)
 	x.run("send-keys", "-t", "demo", fmt.Sprintf("%s demo --name Tester --config %s --log-file %s; echo EXIT=$?", confabBin, e.config, e.path("demo.log")), "Enter")
 	x.waitScreen("the call", 30*time.Second, func(s string) bool { return strings.Contains(s, "● connected") })
 

@@ -222,17 +222,9 @@ func TestJoinPlain(t *testing.T) {
 // sentence, and after q q the shell's terminal is back in line mode with
 // echo, as it was.
 func TestDemoPlainInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is not installed")
-		}
-		t.Skip("tmux is not installed")
-	}
 	e := newEnv(t)
 	// No NO_COLOR: plain mode must be colourless by itself.
-	x := &tmux{t: t, sock: e.path("tmux.sock"), env: os.Environ()}
-	x.run("new-session", "-d", "-s", "demo", "-x", "200", "-y", "50", "sh")
-	t.Cleanup(func() { exec.Command("tmux", "-S", x.sock, "kill-server").Run() })
+	x := startTmux(t, e, os.Environ(), 200, 50)
 	x.run("send-keys", "-t", "demo", "clear; stty -a | grep -o -- '-*icanon' ; "+
 		fmt.Sprintf("%s demo --plain --mic none --speaker none --name Tester --config %s --log-file %s; echo EXIT=$?", confabBin, e.config, e.path("demo.log")), "Enter")
 

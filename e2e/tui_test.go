@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,18 @@ type tmux struct {
 	t    *testing.T
 	sock string
 	env  []string
+}
+
+// startTmux starts a private tmux server with one detached shell session
+// "demo" of width x height, with env as its environment, and kills it when
+// the test ends. Without tmux the test is skipped, except on CI, where a
+// missing tmux is a broken setup and fails the test.
+func startTmux(t *testing.T, e *env, env []string, width, height int) *tmux {
+	t.Helper()
+	x := &tmux{t: t, sock: e.path("tmux.sock"), env: env}
+	x.run("new-session", "-d", "-s", "demo", "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), "sh")
+	t.Cleanup(func() { exec.Command("tmux", "-S", x.sock, "kill-server").Run() })
+	return x
 }
 
 func (x *tmux) run(args ...string) string {
@@ -60,9 +73,7 @@ func TestDemoInTmux(t *testing.T) {
 	}
 	pa := pulsetest.Start(t)
 	e := newEnv(t)
-	x := &tmux{t: t, sock: e.path("tmux.sock"), env: append(append(os.Environ(), pa.Env()...), "NO_COLOR=1")}
-	x.run("new-session", "-d", "-s", "demo", "-x", "100", "-y", "30", "sh")
-	t.Cleanup(func() { exec.Command("tmux", "-S", x.sock, "kill-server").Run() })
+	x := startTmux(t, e, append(append(os.Environ(), pa.Env()...), "NO_COLOR=1"), 100, 30)
 	x.run("send-keys", "-t", "demo", fmt.Sprintf("%s demo --name Tester --config %s --log-file %s; echo EXIT=$?", confabBin, e.config, e.path("demo.log")), "Enter")
 
 	screen := x.waitScreen("the three simulated people", 30*time.Second, func(s string) bool {

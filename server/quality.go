@@ -8,6 +8,7 @@ import (
 
 	"github.com/pion/rtcp"
 
+	"github.com/confab-rtc/confab/internal/pionutil"
 	"github.com/confab-rtc/confab/signal"
 )
 
@@ -193,20 +194,7 @@ func (l *rrLink) onRTCP(b []byte, now time.Time) {
 	if err != nil {
 		return
 	}
-	for _, p := range pkts {
-		var reports []rtcp.ReceptionReport
-		switch rr := p.(type) {
-		case *rtcp.ReceiverReport:
-			reports = rr.Reports
-		case *rtcp.SenderReport:
-			reports = rr.Reports
-		}
-		for _, r := range reports {
-			if r.SSRC == l.ssrc {
-				l.record(r, now)
-			}
-		}
-	}
+	pionutil.EachReport(pkts, l.ssrc, func(r rtcp.ReceptionReport) { l.record(r, now) })
 }
 
 // record stores one reception report received at now.
