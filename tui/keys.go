@@ -3,49 +3,67 @@ package tui
 import "charm.land/bubbles/v2/key"
 
 // KeyMap holds the call view's key bindings. It implements help.KeyMap, so
-// the footer lists exactly the keys that work.
+// the footer and the ? help list exactly the keys that work. Rebind changes
+// them from the config file's [keys] section.
 type KeyMap struct {
 	// Mute toggles the local microphone.
 	Mute key.Binding
+	// PushToTalk opens the microphone while held (see pushToTalk).
+	PushToTalk key.Binding
 	// NextMic switches to the next microphone.
 	NextMic key.Binding
 	// NextSpeaker switches to the next speaker.
 	NextSpeaker key.Binding
-	// Leave leaves the room and closes the view.
+	// Help shows or hides the full list of keys.
+	Help key.Binding
+	// Leave asks to leave the room; the same key again confirms.
 	Leave key.Binding
-	// Interrupt does what Leave does; it exists so ctrl+c, which the
-	// terminal no longer turns into SIGINT in raw mode, still leaves
-	// cleanly instead of dropping the call without a leave message.
+	// Interrupt leaves at once, without the confirmation. It exists so
+	// ctrl+c, which the terminal no longer turns into SIGINT in raw mode,
+	// still leaves cleanly instead of dropping the call without a leave
+	// message.
 	Interrupt key.Binding
 }
 
-// DefaultKeyMap returns the standard bindings: m mutes, i and o switch to
-// the next microphone (input) and speaker (output), q and ctrl+c leave.
+// DefaultKeyMap returns the standard bindings: m mutes, space talks while
+// held, i and o switch to the next microphone (input) and speaker (output),
+// ? lists the keys, q leaves after a confirmation and ctrl+c at once.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Mute:        key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mute mic")),
+		PushToTalk:  key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "hold to talk")),
 		NextMic:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "next mic")),
 		NextSpeaker: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "next speaker")),
+		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
 		Leave:       key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "leave")),
-		Interrupt:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "leave")),
+		Interrupt:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "leave now")),
 	}
 }
 
 // ShortHelp returns the bindings the footer shows.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Mute, k.NextMic, k.NextSpeaker, k.Leave}
+	return []key.Binding{k.Mute, k.PushToTalk, k.Help, k.Leave}
 }
 
-// FullHelp returns every binding, in one column.
+// FullHelp returns every binding, in columns of related keys: the
+// microphone, the devices, the view and leaving.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Mute, k.NextMic, k.NextSpeaker, k.Leave, k.Interrupt}}
+	return [][]key.Binding{
+		{k.Mute, k.PushToTalk},
+		{k.NextMic, k.NextSpeaker},
+		{k.Help, k.Leave, k.Interrupt},
+	}
 }
 
 // isZero reports whether no binding has a key, i.e. the caller left
 // Options.Keys unset.
 func (k KeyMap) isZero() bool {
-	return len(k.Mute.Keys()) == 0 && len(k.NextMic.Keys()) == 0 && len(k.NextSpeaker.Keys()) == 0 &&
-		len(k.Leave.Keys()) == 0 && len(k.Interrupt.Keys()) == 0
+	for _, b := range k.all() {
+		if len(b.binding.Keys()) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // withMuteHelp returns a copy whose Mute help says what pressing it will do

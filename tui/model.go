@@ -43,6 +43,12 @@ type Model struct {
 	// (a stream-added carrying the local user's id).
 	selfStream bool
 
+	// ptt is the push-to-talk key's state.
+	ptt pushToTalk
+	// confirmLeave is whether the leave key was pressed once and the
+	// footer asks to press it again.
+	confirmLeave bool
+
 	quitting bool
 }
 
@@ -86,8 +92,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+	case tea.KeyboardEnhancementsMsg:
+		m.ptt.releases = msg.SupportsEventTypes()
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case tea.KeyReleaseMsg:
+		if key.Matches(msg, m.keys.PushToTalk) {
+			m.now = m.clock()
+			m.pushToTalkRelease()
+		}
+	case pttCheckMsg:
+		m.now = m.clock()
+		m.pushToTalkCheck()
 	case tickMsg:
 		m.now = m.clock()
 		m.pollLevels()
@@ -103,22 +119,36 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// handleKey runs the action bound to a key press.
+// handleKey runs the action bound to a key press. After a first press of
+// the leave key, only a second one leaves; any other key cancels.
 func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	confirming := m.confirmLeave
+	m.confirmLeave = false
 	switch {
-	case key.Matches(k, m.keys.Leave, m.keys.Interrupt):
+	case key.Matches(k, m.keys.Interrupt), confirming && key.Matches(k, m.keys.Leave):
 		// A second q before the program stops must not send a second leave.
 		if !m.quitting {
 			m.engine.Leave()
 			m.quitting = true
 		}
 		return m, tea.Quit
+	case confirming:
+		// The key only cancels: acting on it too would surprise someone
+		// who pressed it to back out.
+	case key.Matches(k, m.keys.Leave):
+		m.confirmLeave = !m.quitting
+	case key.Matches(k, m.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+	case key.Matches(k, m.keys.PushToTalk):
+		m.now = m.clock()
+		return m, m.pushToTalkPress()
 	case key.Matches(k, m.keys.NextMic):
 		m.engine.CycleMicrophone()
 	case key.Matches(k, m.keys.NextSpeaker):
 		m.engine.CycleSpeaker()
 	case key.Matches(k, m.keys.Mute):
 		muted := !m.people.self.muted
+		m.ptt.held = false // the user took the microphone back
 		m.engine.SetMicMuted(muted)
 		m.now = m.clock()
 		m.setMuted(m.people.self.id, muted)

@@ -229,10 +229,14 @@ func TestMutedIsNeverSpeaking(t *testing.T) {
 }
 
 func TestLeaveKeys(t *testing.T) {
-	for _, k := range []string{"q", "ctrl+c"} {
-		t.Run(k, func(t *testing.T) {
+	for _, keys := range [][]string{{"q", "q"}, {"ctrl+c"}, {"q", "ctrl+c"}} {
+		t.Run(strings.Join(keys, ","), func(t *testing.T) {
 			m, f, _ := newTestModel(80, 24, true)
-			m, cmd := update(t, m, keyPress(k))
+			var cmd tea.Cmd
+			for _, k := range keys {
+				m, cmd = update(t, m, keyPress(k))
+			}
+			k := keys[len(keys)-1]
 			if f.leaveCount() != 1 {
 				t.Errorf("Leave called %d times, want 1", f.leaveCount())
 			}

@@ -10,13 +10,17 @@ import (
 )
 
 // fixedLines counts the lines every screen has: header, rule, participants
-// title, blank, stream line, blank, events title, rule, footer.
+// title, blank, stream line, blank, events title, rule, footer (the full
+// help adds lines to the footer).
 const fixedLines = 9
 
 // View renders the call screen in the alternate screen buffer.
 func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	// Key releases make push-to-talk a true hold on terminals with the
+	// kitty keyboard protocol; others ignore the request.
+	v.KeyboardEnhancements.ReportEventTypes = true
 	v.WindowTitle = "confab · " + sanitize(m.room)
 	return v
 }
@@ -32,8 +36,9 @@ func (m Model) render() string {
 
 	rows := m.participantRows(w)
 	warn := m.noticeLines(w)
+	foot := m.footer(w)
 
-	avail := h - fixedLines - len(warn)
+	avail := h - fixedLines - len(warn) - (len(foot) - 1)
 	nLog := min(max(len(m.log.lines), 1), max(4, h/3))
 	nRows := len(rows)
 	if nRows+nLog > avail {
@@ -63,8 +68,8 @@ func (m Model) render() string {
 	bottom = append(bottom, logs...)
 	bottom = append(bottom,
 		st.Rule.Render(strings.Repeat("─", w)),
-		m.footer(w),
 	)
+	bottom = append(bottom, foot...)
 
 	if len(top)+len(bottom) > h {
 		// Only tiny terminals get here: keep the footer, then the top.
@@ -165,11 +170,26 @@ func (m Model) logLines(w, n int) []string {
 	return out
 }
 
-// footer renders the key help for the keys that work now.
-func (m Model) footer(w int) string {
+// footer renders the key help for the keys that work now: one line of
+// the main keys, all of them while ? is on, or the question a first press
+// of the leave key asks.
+func (m Model) footer(w int) []string {
+	if m.confirmLeave {
+		k := m.keys.Leave.Help().Key
+		return []string{m.styles.Notice.Render(cut(" Leave the call? Press "+k+" again to leave, any other key to stay.", w))}
+	}
 	h := m.help
 	h.SetWidth(max(w-2, 0))
-	return " " + h.ShortHelpView(m.keys.withMuteHelp(m.people.self.muted).ShortHelp())
+	keys := m.keys.withMuteHelp(m.people.self.muted)
+	if !h.ShowAll {
+		return []string{" " + h.ShortHelpView(keys.ShortHelp())}
+	}
+	keys.Help.SetHelp(keys.Help.Help().Key, "hide keys")
+	lines := strings.Split(h.FullHelpView(keys.FullHelp()), "\n")
+	for i, l := range lines {
+		lines[i] = " " + l
+	}
+	return lines
 }
 
 // cut truncates s to w display cells, ending in "…" when cut.

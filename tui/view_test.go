@@ -24,6 +24,14 @@ var scenarios = []struct {
 }{
 	{"call", buildCall},
 	{"receive-only", buildReceiveOnly},
+	{"help", func(t *testing.T, w, h int, noColor bool) Model {
+		m, _ := update(t, buildCall(t, w, h, noColor), keyPress("?"))
+		return m
+	}},
+	{"confirm-leave", func(t *testing.T, w, h int, noColor bool) Model {
+		m, _ := update(t, buildCall(t, w, h, noColor), keyPress("q"))
+		return m
+	}},
 }
 
 // buildCall is a call in progress: four people, two speaking, one muted, a
@@ -80,7 +88,7 @@ func buildReceiveOnly(t *testing.T, w, h int, noColor bool) Model {
 }
 
 func TestGolden(t *testing.T) {
-	sizes := []struct{ w, h int }{{80, 24}, {120, 40}}
+	sizes := []struct{ w, h int }{{80, 24}, {120, 40}, {200, 60}}
 	for _, sc := range scenarios {
 		for _, sz := range sizes {
 			name := fmt.Sprintf("%s_%dx%d", sc.name, sz.w, sz.h)
@@ -154,7 +162,7 @@ func TestCrowdedScreenKeepsEssentials(t *testing.T) {
 			t.Errorf("crowded screen lacks %q:\n%s", want, strings.Join(lines, "\n"))
 		}
 	}
-	if lines[len(lines)-1] != " m mute mic • i next mic • o next speaker • q leave" {
+	if lines[len(lines)-1] != " m mute mic • space hold to talk • ? all keys • q leave" {
 		t.Errorf("footer = %q", lines[len(lines)-1])
 	}
 }

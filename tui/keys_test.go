@@ -1,0 +1,223 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// spaceKey is the press a terminal reports for the space bar; repeat marks
+// the auto-repeat of a held key (reported only with the kitty protocol).
+func spaceKey(repeat bool) tea.KeyPressMsg {
+	return tea.KeyPressMsg{Code: tea.KeySpace, Text: " ", IsRepeat: repeat}
+}
+
+// kitty is what Bubble Tea reports when the terminal speaks the kitty
+// keyboard protocol with event types, i.e. reports key releases.
+var kitty = tea.KeyboardEnhancementsMsg{Flags: ansi.KittyDisambiguateEscapeCodes | ansi.KittyReportEventTypes}
+
+// mutedModel returns a test model whose microphone starts muted, as push
+// to talk is used.
+func mutedModel(t *testing.T) (Model, *fakeEngine, *fakeClock) {
+	t.Helper()
+	m, f, c := newTestModel(80, 24, true)
+	m, _ = update(t, m, keyPress("m"))
+	f.muteCalls = nil
+	return m, f, c
+}
+
+func TestPushToTalkHoldWithKeyReleases(t *testing.T) {
+	m, f, c := mutedModel(t)
+	m, _ = update(t, m, kitty)
+	m, cmd := update(t, m, spaceKey(false))
+	if cmd != nil {
+		t.Error("a press with key releases reported scheduled a hold check")
+	}
+	if !slices.Equal(f.muteCalls, []bool{false}) || m.people.self.muted {
+		t.Fatalf("after press: mute calls %v, self muted %v; want the mic open", f.muteCalls, m.people.self.muted)
+	}
+	if !strings.Contains(rowOf(m, "Alice"), "mic on") {
+		t.Errorf("self row while talking = %q, want mic on", rowOf(m, "Alice"))
+	}
+	// Held for 5 s: repeats and checks change nothing.
+	for range 50 {
+		c.advance(100 * time.Millisecond)
+		m, _ = update(t, m, spaceKey(true))
+	}
+	m, _ = update(t, m, pttCheckMsg{})
+	if len(f.muteCalls) != 1 {
+		t.Fatalf("while held: mute calls %v, want only the opening", f.muteCalls)
+	}
+	m, _ = update(t, m, tea.KeyReleaseMsg{Code: tea.KeySpace})
+	if !slices.Equal(f.muteCalls, []bool{false, true}) || !m.people.self.muted {
+		t.Fatalf("after release: mute calls %v, self muted %v; want muted again", f.muteCalls, m.people.self.muted)
+	}
+	// A second release (or one of another key) does nothing.
+	_, _ = update(t, m, tea.KeyReleaseMsg{Code: tea.KeySpace})
+	if len(f.muteCalls) != 2 {
+		t.Errorf("a stray release muted again: %v", f.muteCalls)
+	}
+}
+
+func TestPushToTalkHoldFallback(t *testing.T) {
+	m, f, c := mutedModel(t)
+	m, cmd := update(t, m, spaceKey(false))
+	if cmd == nil {
+		t.Fatal("a press without key releases scheduled no hold check")
+	}
+	if !slices.Equal(f.muteCalls, []bool{false}) {
+		t.Fatalf("after press: mute calls %v, want [false]", f.muteCalls)
+	}
+	// Auto-repeat every 50 ms for 2 s keeps talking, whatever checks come.
+	for range 40 {
+		c.advance(50 * time.Millisecond)
+		m, _ = update(t, m, spaceKey(false))
+		m, _ = update(t, m, pttCheckMsg{})
+	}
+	if len(f.muteCalls) != 1 || m.people.self.muted {
+		t.Fatalf("while repeating: mute calls %v, want the mic kept open", f.muteCalls)
+	}
+	// Released: the hold lasts pttHold after the last press, not less.
+	c.advance(pttHold - time.Millisecond)
+	m, _ = update(t, m, pttCheckMsg{})
+	if len(f.muteCalls) != 1 {
+		t.Fatalf("muted %v before the hold ran out", time.Millisecond)
+	}
+	c.advance(time.Millisecond)
+	m, _ = update(t, m, pttCheckMsg{})
+	if !slices.Equal(f.muteCalls, []bool{false, true}) || !m.people.self.muted {
+		t.Fatalf("after the hold: mute calls %v, want muted again", f.muteCalls)
+	}
+}
+
+func TestPushToTalkLeavesUnmutedMicAlone(t *testing.T) {
+	m, f, c := newTestModel(80, 24, true)
+	m, _ = update(t, m, spaceKey(false))
+	c.advance(2 * pttHold)
+	m, _ = update(t, m, pttCheckMsg{})
+	if len(f.muteCalls) != 0 || m.people.self.muted {
+		t.Errorf("push-to-talk on an open mic: mute calls %v, want none", f.muteCalls)
+	}
+}
+
+func TestMuteKeyTakesOverPushToTalk(t *testing.T) {
+	m, f, c := mutedModel(t)
+	m, _ = update(t, m, spaceKey(false))
+	m, _ = update(t, m, keyPress("m")) // mutes; the hold must not unmute or mute again
+	c.advance(2 * pttHold)
+	m, _ = update(t, m, pttCheckMsg{})
+	if !slices.Equal(f.muteCalls, []bool{false, true}) || !m.people.self.muted {
+		t.Errorf("mute calls %v, want [false true] and muted", f.muteCalls)
+	}
+}
+
+func TestLeaveNeedsConfirmation(t *testing.T) {
+	m, f, _ := newTestModel(80, 24, true)
+	m, cmd := update(t, m, keyPress("q"))
+	if cmd != nil || f.leaveCount() != 0 {
+		t.Fatal("a single q left")
+	}
+	lines := screen(m)
+	if footer := lines[len(lines)-1]; !strings.Contains(footer, "Press q again to leave") {
+		t.Errorf("footer after q = %q, want the question", footer)
+	}
+	// Any other key cancels, and only cancels.
+	m, _ = update(t, m, keyPress("m"))
+	if len(f.muteCalls) != 0 {
+		t.Errorf("the cancelling key also muted: %v", f.muteCalls)
+	}
+	lines = screen(m)
+	if footer := lines[len(lines)-1]; !strings.Contains(footer, "q leave") {
+		t.Errorf("footer after cancel = %q, want the key help back", footer)
+	}
+	m, _ = update(t, m, keyPress("q"))
+	_, cmd = update(t, m, keyPress("q"))
+	if f.leaveCount() != 1 || cmd == nil {
+		t.Fatalf("q q: Leave called %d times, command %v", f.leaveCount(), cmd != nil)
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Errorf("q q returned %T, want tea.QuitMsg", cmd())
+	}
+}
+
+func TestHelpToggle(t *testing.T) {
+	m, _, _ := newTestModel(80, 24, true)
+	if containsLine(screen(m), "next speaker") {
+		t.Fatal("the short help already lists every key")
+	}
+	m, _ = update(t, m, keyPress("?"))
+	lines := screen(m)
+	for _, want := range []string{"next mic", "next speaker", "ctrl+c leave now", "hide keys", "space hold to talk"} {
+		if !containsLine(lines, want) {
+			t.Errorf("full help lacks %q:\n%s", want, strings.Join(lines, "\n"))
+		}
+	}
+	if len(lines) != 24 {
+		t.Errorf("full help screen has %d lines, want 24", len(lines))
+	}
+	m, _ = update(t, m, keyPress("?"))
+	if containsLine(screen(m), "next speaker") {
+		t.Error("a second ? left the full help on")
+	}
+}
+
+func TestRebind(t *testing.T) {
+	keys, err := DefaultKeyMap().Rebind(map[string][]string{"mute": {"x", "f2"}, "push_to_talk": {"t"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, f, _ := mutedModelWith(t, keys)
+	m, _ = update(t, m, keyPress("m"))
+	if len(f.muteCalls) != 0 {
+		t.Errorf("m still mutes after rebinding: %v", f.muteCalls)
+	}
+	m, _ = update(t, m, keyPress("t"))
+	if !slices.Equal(f.muteCalls, []bool{false}) {
+		t.Errorf("t does not push to talk: %v", f.muteCalls)
+	}
+	lines := screen(m)
+	if footer := lines[len(lines)-1]; !strings.Contains(footer, "x/f2 ") || !strings.Contains(footer, "t hold to talk") {
+		t.Errorf("footer = %q, want the new keys", footer)
+	}
+	if got := DefaultKeyMap().Mute.Keys(); !slices.Equal(got, []string{"m"}) {
+		t.Errorf("Rebind changed the defaults: %v", got)
+	}
+}
+
+// mutedModelWith is mutedModel with a key map; it mutes through the engine
+// rather than a key, since the key is the one under test.
+func mutedModelWith(t *testing.T, keys KeyMap) (Model, *fakeEngine, *fakeClock) {
+	t.Helper()
+	f := newFake()
+	f.SetMicMuted(true)
+	f.muteCalls = nil
+	c := &fakeClock{t: t0}
+	return New(f, Options{Keys: keys, NoColor: true, Clock: c.now}), f, c
+}
+
+func TestRebindErrors(t *testing.T) {
+	for _, tc := range []struct {
+		keys map[string][]string
+		want string
+	}{
+		{map[string][]string{"mutt": {"x"}}, `unknown action "mutt" (known: help, leave, mute, next_mic, next_speaker, push_to_talk)`},
+		{map[string][]string{"interrupt": {"x"}}, `unknown action "interrupt"`},
+		{map[string][]string{"mute": {}}, "mute has no key"},
+		{map[string][]string{"push_to_talk": {" "}}, `write "space" for the space bar`},
+		{map[string][]string{"mute": {"q"}}, `"q" is bound to both mute and leave`},
+		{map[string][]string{"help": {"ctrl+c"}}, `"ctrl+c" is bound to both help and interrupt`},
+	} {
+		def := DefaultKeyMap()
+		got, err := def.Rebind(tc.keys)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Rebind(%v) = %v, want an error with %q", tc.keys, err, tc.want)
+		}
+		if !slices.Equal(got.Mute.Keys(), []string{"m"}) || !slices.Equal(got.Help.Keys(), []string{"?"}) {
+			t.Errorf("Rebind(%v) failed but returned changed keys", tc.keys)
+		}
+	}
+}
