@@ -19,6 +19,7 @@ import (
 	"github.com/confab-rtc/confab/config"
 	"github.com/confab-rtc/confab/devices"
 	"github.com/confab-rtc/confab/signal"
+	"github.com/confab-rtc/confab/tui"
 )
 
 // clientOptions are the settings of one client run, from flags over the
@@ -58,6 +59,8 @@ type clientOptions struct {
 	record   string
 	duration time.Duration
 	noColor  bool
+	// keys are the call view's bindings after the configuration's [keys].
+	keys tui.KeyMap
 	// plain is --plain: one sentence a line and single keys, for screen
 	// readers; timestamps (--timestamps) starts its lines with the time.
 	plain      bool
@@ -92,6 +95,11 @@ func (o *clientOptions) resolve(cfg config.Config) error {
 	if cfg.Client.Plain && !o.headless && (o.plainGiven == nil || !o.plainGiven()) {
 		o.plain = true
 	}
+	keys, err := tui.DefaultKeyMap().Rebind(cfg.Keys)
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	o.keys = keys
 	if o.mic == "" {
 		o.mic, o.micName = cfg.Client.Microphone, cfg.Client.MicrophoneName
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
@@ -41,5 +43,29 @@ func TestPlainFromConfig(t *testing.T) {
 				t.Errorf("plain = %v, want %v", o.plain, c.want)
 			}
 		})
+	}
+}
+
+// TestKeysFromConfig: the configuration's [keys] reach the call view's key
+// map, and a bad one stops the command before it connects, saying why.
+func TestKeysFromConfig(t *testing.T) {
+	resolve := func(keys map[string][]string) (*clientOptions, error) {
+		cfg := config.Default()
+		cfg.Keys = keys
+		o := &clientOptions{room: "standup", userName: "Ann", appID: "app", appKey: "key"}
+		return o, o.resolve(cfg)
+	}
+	o, err := resolve(map[string][]string{"mute": {"x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := o.keys.Mute.Keys(); !slices.Equal(got, []string{"x"}) {
+		t.Errorf("mute keys = %v, want [x]", got)
+	}
+	if got := o.keys.Leave.Keys(); !slices.Equal(got, []string{"q"}) {
+		t.Errorf("leave keys = %v, want the default [q]", got)
+	}
+	if _, err := resolve(map[string][]string{"mute": {"q"}}); err == nil || !strings.Contains(err.Error(), `"q" is bound to both mute and leave`) {
+		t.Errorf("a key bound twice: err %v", err)
 	}
 }

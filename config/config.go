@@ -5,8 +5,10 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
+	"slices"
 
 	"github.com/confab-rtc/confab/signal"
 )
@@ -21,6 +23,12 @@ type Config struct {
 	Server Server `toml:"server"`
 	// Client configures `confab join` and `confab demo`.
 	Client Client `toml:"client"`
+	// Keys rebinds the call view's keys: an action's name (mute,
+	// push_to_talk, help, leave...) to the keys that run it, as in
+	// mute = ["m", "x"]. The call view checks the names and refuses a key
+	// bound twice (tui.KeyMap.Rebind); Validate checks only that every
+	// action has keys, since config does not import tui.
+	Keys map[string][]string `toml:"keys,omitempty"`
 }
 
 // App is an application id and its secret key.
@@ -114,6 +122,12 @@ func (c Config) Validate() error {
 	}
 	if err := signal.CheckIdentity("r", "u", c.Client.UserName); err != nil {
 		return fmt.Errorf("%w: client.user_name: %s", ErrInvalid, err.Message)
+	}
+	for _, action := range slices.Sorted(maps.Keys(c.Keys)) {
+		keys := c.Keys[action]
+		if len(keys) == 0 || slices.Contains(keys, "") {
+			return fmt.Errorf("%w: keys.%s must list at least one key, none empty", ErrInvalid, action)
+		}
 	}
 	return nil
 }

@@ -58,6 +58,9 @@ func TestLoadRejects(t *testing.T) {
 		{"bad listen", "[server]\nlisten = \"nohostport\"\n"},
 		{"bad user id", "[client]\nuser_id = \"a b\"\n"},
 		{"unknown audio profile", "[client]\naudio_profile = \"ultra\"\n"},
+		{"action without keys", "[keys]\nmute = []\n"},
+		{"empty key", "[keys]\nmute = [\"m\", \"\"]\n"},
+		{"key not a list", "[keys]\nmute = \"m\"\n"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -103,5 +106,32 @@ func TestDeviceChoiceRoundTrip(t *testing.T) {
 	}
 	if got.Client != cfg.Client {
 		t.Errorf("read back %+v, want %+v", got.Client, cfg.Client)
+	}
+}
+
+// TestKeysRoundTrip: a [keys] section loads as written and survives a save.
+func TestKeysRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.toml")
+	body := "[keys]\nmute = [\"x\", \"f2\"]\npush_to_talk = [\"t\"]\n"
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{"mute": {"x", "f2"}, "push_to_talk": {"t"}}
+	if !reflect.DeepEqual(cfg.Keys, want) {
+		t.Fatalf("keys = %v, want %v", cfg.Keys, want)
+	}
+	if err := Save(path, cfg); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(again.Keys, want) {
+		t.Errorf("after save, keys = %v, want %v", again.Keys, want)
 	}
 }
