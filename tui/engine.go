@@ -28,6 +28,13 @@ type Engine interface {
 	CycleMicrophone()
 	// CycleSpeaker switches to the next speaker, reported the same way.
 	CycleSpeaker()
+	// SetVolume sets how loud userID plays locally, 0-200 percent.
+	SetVolume(userID string, percent int)
+	// Volume returns how loud userID plays locally, in percent.
+	Volume(userID string) int
+	// SetUserName asks the server to rename the local user; the rename
+	// event, or an error event, follows.
+	SetUserName(name string)
 	// UserID returns the local user's id.
 	UserID() string
 	// Room returns the id of the room the engine is in.

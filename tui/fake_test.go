@@ -22,16 +22,19 @@ type fakeEngine struct {
 	muteCalls []bool
 	leaves    int
 	cycles    []string // "mic" or "speaker", in order
+	volumes   map[string]int
+	renames   []string
 	userID    string
 	room      string
 }
 
 func newFake() *fakeEngine {
 	return &fakeEngine{
-		events: make(chan call.Event, 64),
-		levels: map[string]int{},
-		userID: "alice",
-		room:   "standup",
+		events:  make(chan call.Event, 64),
+		levels:  map[string]int{},
+		volumes: map[string]int{},
+		userID:  "alice",
+		room:    "standup",
 	}
 }
 
@@ -78,6 +81,27 @@ func (f *fakeEngine) CycleSpeaker() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.cycles = append(f.cycles, "speaker")
+}
+
+func (f *fakeEngine) SetVolume(id string, percent int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.volumes[id] = percent
+}
+
+func (f *fakeEngine) Volume(id string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if v, ok := f.volumes[id]; ok {
+		return v
+	}
+	return 100
+}
+
+func (f *fakeEngine) SetUserName(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.renames = append(f.renames, name)
 }
 
 func (f *fakeEngine) UserID() string { return f.userID }

@@ -23,6 +23,11 @@ func (k *KeyMap) all() []namedBinding {
 	return []namedBinding{
 		{"mute", &k.Mute},
 		{"push_to_talk", &k.PushToTalk},
+		{"select_up", &k.SelectUp},
+		{"select_down", &k.SelectDown},
+		{"volume_up", &k.VolumeUp},
+		{"volume_down", &k.VolumeDown},
+		{"rename", &k.Rename},
 		{"next_mic", &k.NextMic},
 		{"next_speaker", &k.NextSpeaker},
 		{"help", &k.Help},

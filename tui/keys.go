@@ -10,6 +10,14 @@ type KeyMap struct {
 	Mute key.Binding
 	// PushToTalk opens the microphone while held (see pushToTalk).
 	PushToTalk key.Binding
+	// SelectUp and SelectDown move the selection through the other
+	// participants, whose volume VolumeUp and VolumeDown then change.
+	SelectUp   key.Binding
+	SelectDown key.Binding
+	VolumeUp   key.Binding
+	VolumeDown key.Binding
+	// Rename asks for a new name for the local user.
+	Rename key.Binding
 	// NextMic switches to the next microphone.
 	NextMic key.Binding
 	// NextSpeaker switches to the next speaker.
@@ -26,12 +34,19 @@ type KeyMap struct {
 }
 
 // DefaultKeyMap returns the standard bindings: m mutes, space talks while
-// held, i and o switch to the next microphone (input) and speaker (output),
-// ? lists the keys, q leaves after a confirmation and ctrl+c at once.
+// held, the arrows choose a participant whose volume + and - change, n
+// renames, i and o switch to the next microphone (input) and speaker
+// (output), ? lists the keys, q leaves after a confirmation and ctrl+c at
+// once.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Mute:        key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mute mic")),
 		PushToTalk:  key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "hold to talk")),
+		SelectUp:    key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "select previous")),
+		SelectDown:  key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "select next")),
+		VolumeUp:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "louder")),
+		VolumeDown:  key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "quieter")),
+		Rename:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "rename yourself")),
 		NextMic:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "next mic")),
 		NextSpeaker: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "next speaker")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
@@ -46,11 +61,12 @@ func (k KeyMap) ShortHelp() []key.Binding {
 }
 
 // FullHelp returns every binding, in columns of related keys: the
-// microphone, the devices, the view and leaving.
+// microphone, the participants, the devices and name, the view and leaving.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Mute, k.PushToTalk},
-		{k.NextMic, k.NextSpeaker},
+		{k.SelectUp, k.SelectDown, k.VolumeUp, k.VolumeDown},
+		{k.Rename, k.NextMic, k.NextSpeaker},
 		{k.Help, k.Leave, k.Interrupt},
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/confab-rtc/confab/call"
 )
 
 // spaceKey is the press a terminal reports for the space bar; repeat marks
@@ -204,7 +205,7 @@ func TestRebindErrors(t *testing.T) {
 		keys map[string][]string
 		want string
 	}{
-		{map[string][]string{"mutt": {"x"}}, `unknown action "mutt" (known: help, leave, mute, next_mic, next_speaker, push_to_talk)`},
+		{map[string][]string{"mutt": {"x"}}, `unknown action "mutt" (known: help, leave, mute, next_mic, next_speaker, push_to_talk, rename, select_down, select_up, volume_down, volume_up)`},
 		{map[string][]string{"interrupt": {"x"}}, `unknown action "interrupt"`},
 		{map[string][]string{"mute": {}}, "mute has no key"},
 		{map[string][]string{"push_to_talk": {" "}}, `write "space" for the space bar`},
@@ -219,5 +220,92 @@ func TestRebindErrors(t *testing.T) {
 		if !slices.Equal(got.Mute.Keys(), []string{"m"}) || !slices.Equal(got.Help.Keys(), []string{"?"}) {
 			t.Errorf("Rebind(%v) failed but returned changed keys", tc.keys)
 		}
+	}
+}
+
+// arrow builds the press of an arrow key.
+func arrow(code rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: code} }
+
+func TestVolumeOfSelectedParticipant(t *testing.T) {
+	m, f, _ := newTestModel(80, 24, true)
+	m = send(t, m, call.PeerJoin{UserID: "bob", UserName: "Bob"}, call.PeerJoin{UserID: "cat", UserName: "Cat"})
+	m, _ = update(t, m, keyPress("+"))
+	if len(f.volumes) != 0 || !containsLine(screen(m), "Choose someone with ↓ first.") {
+		t.Fatalf("+ with nobody selected: volumes %v, screen:\n%s", f.volumes, strings.Join(screen(m), "\n"))
+	}
+	m, _ = update(t, m, arrow(tea.KeyDown))
+	m, _ = update(t, m, arrow(tea.KeyDown))
+	m, _ = update(t, m, arrow(tea.KeyDown)) // stops at the last
+	for range 3 {
+		m, _ = update(t, m, keyPress("-"))
+	}
+	if f.Volume("cat") != 70 || len(f.volumes) != 1 {
+		t.Fatalf("after down down down - - -: volumes %v, want cat at 70", f.volumes)
+	}
+	if !containsLine(screen(m), "Selected: Cat · volume 70% · +/- to change") {
+		t.Errorf("no selection line for Cat at 70%%:\n%s", strings.Join(screen(m), "\n"))
+	}
+	if !containsLine(screen(m), "› Cat ") || rowOf(m, "Bob") == "" {
+		t.Errorf("the marker is not on Cat's row alone:\n%s", strings.Join(screen(m), "\n"))
+	}
+	m, _ = update(t, m, arrow(tea.KeyUp))
+	for range 15 {
+		m, _ = update(t, m, keyPress("+"))
+	}
+	if f.Volume("bob") != 200 {
+		t.Errorf("15 steps up: Bob at %d, want the 200 limit", f.Volume("bob"))
+	}
+	// Bob leaves: the selection goes with him, and + asks again.
+	m = send(t, m, call.PeerLeave{UserID: "bob"})
+	m, _ = update(t, m, keyPress("+"))
+	if f.Volume("bob") != 200 || f.Volume("cat") != 70 {
+		t.Errorf("+ after the selected left changed a volume: %v", f.volumes)
+	}
+}
+
+func TestRename(t *testing.T) {
+	m, f, _ := newTestModel(80, 24, true)
+	m, _ = update(t, m, keyPress("n"))
+	lines := screen(m)
+	if footer := lines[len(lines)-1]; !strings.Contains(footer, "New name: Alice") {
+		t.Fatalf("footer after n = %q, want the input with the current name", footer)
+	}
+	// Keys type into the input instead of acting: m, q and space.
+	for _, k := range []tea.KeyPressMsg{{Code: tea.KeyBackspace}, {Code: tea.KeyBackspace}, keyPress("m"), keyPress("q"), spaceKey(false), keyPress("x")} {
+		m, _ = update(t, m, k)
+	}
+	if len(f.muteCalls) != 0 || f.leaveCount() != 0 {
+		t.Fatalf("typing acted: mutes %v, leaves %d", f.muteCalls, f.leaveCount())
+	}
+	m, _ = update(t, m, tea.KeyPressMsg{Code: tea.KeyEnter})
+	if !slices.Equal(f.renames, []string{"Alimq x"}) {
+		t.Fatalf("renames = %q, want [Alimq x]", f.renames)
+	}
+	// The screen follows the server's event, as for anyone.
+	if rowOf(m, "Alimq x") != "" {
+		t.Error("renamed before the server said so")
+	}
+	m = send(t, m, call.RemoteUserNameChanged{UserID: "alice", UserName: "Alimq x"})
+	if rowOf(m, "Alimq x (you)") == "" || !containsLine(screen(m), "you are now called Alimq x") {
+		t.Errorf("after the rename event:\n%s", strings.Join(screen(m), "\n"))
+	}
+	// Escape gives up; a name the protocol refuses is refused at once.
+	m, _ = update(t, m, keyPress("n"))
+	m, _ = update(t, m, keyPress("z"))
+	m, _ = update(t, m, tea.KeyPressMsg{Code: tea.KeyEscape})
+	m, _ = update(t, m, keyPress("n"))
+	m, _ = update(t, m, tea.KeyPressMsg{Text: strings.Repeat("é", 130), Code: 'é'})
+	m, _ = update(t, m, tea.KeyPressMsg{Code: tea.KeyEnter})
+	if len(f.renames) != 1 {
+		t.Errorf("renames = %q, want only the first", f.renames)
+	}
+	if !containsLine(screen(m), "Error 91000010: User name must be UTF-8 of at most 256 bytes.") {
+		t.Errorf("a refused name left no error line:\n%s", strings.Join(screen(m), "\n"))
+	}
+	// ctrl+c still leaves from the input.
+	m, _ = update(t, m, keyPress("n"))
+	_, _ = update(t, m, keyPress("ctrl+c"))
+	if f.leaveCount() != 1 {
+		t.Errorf("ctrl+c in the input: Leave called %d times", f.leaveCount())
 	}
 }

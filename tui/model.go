@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/confab-rtc/confab/call"
 	"github.com/confab-rtc/confab/signal"
@@ -42,6 +43,17 @@ type Model struct {
 	// selfStream is whether the engine reported the local stream published
 	// (a stream-added carrying the local user's id).
 	selfStream bool
+
+	// selected is the id of the remote participant + and - act on, ""
+	// for none; selVolume is that participant's volume as last set or read.
+	selected  string
+	selVolume int
+	// hint is a one-off answer to the last key (a volume key with nobody
+	// selected); the next key clears it.
+	hint string
+	// renaming is whether the name input is open on the footer.
+	renaming bool
+	input    textinput.Model
 
 	// ptt is the push-to-talk key's state.
 	ptt pushToTalk
@@ -122,8 +134,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // handleKey runs the action bound to a key press. After a first press of
 // the leave key, only a second one leaves; any other key cancels.
 func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if m.renaming && !key.Matches(k, m.keys.Interrupt) {
+		return m.renameKey(k)
+	}
 	confirming := m.confirmLeave
 	m.confirmLeave = false
+	m.hint = ""
 	switch {
 	case key.Matches(k, m.keys.Interrupt), confirming && key.Matches(k, m.keys.Leave):
 		// A second q before the program stops must not send a second leave.
@@ -142,6 +158,16 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.PushToTalk):
 		m.now = m.clock()
 		return m, m.pushToTalkPress()
+	case key.Matches(k, m.keys.SelectUp):
+		m.moveSelection(-1)
+	case key.Matches(k, m.keys.SelectDown):
+		m.moveSelection(1)
+	case key.Matches(k, m.keys.VolumeUp):
+		m.changeVolume(volumeStep)
+	case key.Matches(k, m.keys.VolumeDown):
+		m.changeVolume(-volumeStep)
+	case key.Matches(k, m.keys.Rename):
+		return m, m.startRename()
 	case key.Matches(k, m.keys.NextMic):
 		m.engine.CycleMicrophone()
 	case key.Matches(k, m.keys.NextSpeaker):
@@ -173,6 +199,9 @@ func (m *Model) handleEvent(ev call.Event) {
 		name := m.people.name(ev.UserID)
 		if _, ok := m.people.leave(ev.UserID); !ok {
 			return
+		}
+		if m.selected == ev.UserID {
+			m.selected = ""
 		}
 		text := name + " left"
 		if ev.Reason != signal.ReasonLeft {
@@ -211,7 +240,11 @@ func (m *Model) handleEvent(ev call.Event) {
 		if p := m.people.find(ev.UserID); p != nil && p.name != ev.UserName {
 			old := p.displayName()
 			p.name = ev.UserName
-			m.log.add(m.now, old+" is now called "+p.displayName())
+			if p == &m.people.self {
+				m.log.add(m.now, "you are now called "+p.displayName())
+			} else {
+				m.log.add(m.now, old+" is now called "+p.displayName())
+			}
 		}
 	case call.RoleChanged:
 		if p := m.people.find(ev.UserID); p != nil && p.role != ev.Role {

@@ -15,14 +15,11 @@ import (
 	"github.com/confab-rtc/confab/signal"
 )
 
-// PlainEngine is what plain mode needs from a call: the call view's Engine
-// plus the per-participant volume that the + and - keys change.
+// PlainEngine is what plain mode needs from a call. It once added the
+// per-participant volume to Engine; now that the call view changes volumes
+// too, it is Engine itself, kept so plain mode's callers need not change.
 type PlainEngine interface {
 	Engine
-	// SetVolume sets how loud userID plays locally, 0-200 percent.
-	SetVolume(userID string, percent int)
-	// Volume returns how loud userID plays locally, in percent.
-	Volume(userID string) int
 }
 
 // PlainOptions configures plain mode. The zero value works.

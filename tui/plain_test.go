@@ -9,30 +9,13 @@ import (
 	"github.com/confab-rtc/confab/signal"
 )
 
-// plainFake is the fake engine with the per-participant volume plain mode
-// also needs.
+// plainFake is the fake engine as plain mode's tests have always named it.
 type plainFake struct {
 	*fakeEngine
-	volumes map[string]int
 }
 
 func newPlainFake() *plainFake {
-	return &plainFake{fakeEngine: newFake(), volumes: map[string]int{}}
-}
-
-func (f *plainFake) SetVolume(id string, percent int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.volumes[id] = percent
-}
-
-func (f *plainFake) Volume(id string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if v, ok := f.volumes[id]; ok {
-		return v
-	}
-	return 100
+	return &plainFake{fakeEngine: newFake()}
 }
 
 // step is one thing that happens in a scripted call: an event, a key (a

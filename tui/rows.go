@@ -91,7 +91,12 @@ func (m Model) row(p participant, self bool, l rowLayout) string {
 	cell += strings.Repeat(" ", max(0, l.name-ansi.StringWidth(name)-ansi.StringWidth(suffix)))
 
 	var b strings.Builder
-	b.WriteString(strings.Repeat(" ", rowIndent))
+	if !self && p.id == m.selected {
+		// The marker takes the indent's first cell, so rows stay aligned.
+		b.WriteString(st.Speaking.Render("›") + strings.Repeat(" ", rowIndent-1))
+	} else {
+		b.WriteString(strings.Repeat(" ", rowIndent))
+	}
 	b.WriteString(cell)
 	b.WriteString(strings.Repeat(" ", rowGap))
 	b.WriteString(m.micCell(p, self))

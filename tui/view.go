@@ -1,8 +1,13 @@
 package tui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -36,6 +41,9 @@ func (m Model) render() string {
 
 	rows := m.participantRows(w)
 	warn := m.noticeLines(w)
+	if sel := m.selectionLine(w); sel != "" {
+		warn = append([]string{sel}, warn...)
+	}
 	foot := m.footer(w)
 
 	avail := h - fixedLines - len(warn) - (len(foot) - 1)
@@ -174,6 +182,11 @@ func (m Model) logLines(w, n int) []string {
 // the main keys, all of them while ? is on, or the question a first press
 // of the leave key asks.
 func (m Model) footer(w int) []string {
+	if m.renaming {
+		in := m.input
+		in.SetWidth(max(w-len(in.Prompt)-3, 1))
+		return []string{" " + in.View()}
+	}
 	if m.confirmLeave {
 		k := m.keys.Leave.Help().Key
 		return []string{m.styles.Notice.Render(cut(" Leave the call? Press "+k+" again to leave, any other key to stay.", w))}
@@ -185,11 +198,33 @@ func (m Model) footer(w int) []string {
 		return []string{" " + h.ShortHelpView(keys.ShortHelp())}
 	}
 	keys.Help.SetHelp(keys.Help.Help().Key, "hide keys")
-	lines := strings.Split(h.FullHelpView(keys.FullHelp()), "\n")
+	lines := strings.Split(fullHelp(h, keys.FullHelp(), w-1), "\n")
 	for i, l := range lines {
 		lines[i] = " " + l
 	}
 	return lines
+}
+
+// fullHelp renders the help in the related-key columns when they fit in
+// w cells, else in as many even columns as fit, so a narrow terminal shows
+// every key instead of cutting columns off.
+func fullHelp(h help.Model, groups [][]key.Binding, w int) string {
+	h.SetWidth(0) // measure untruncated; the caller fits the result
+	out := h.FullHelpView(groups)
+	if lipgloss.Width(out) <= w {
+		return out
+	}
+	var all []key.Binding
+	for _, g := range groups {
+		all = append(all, g...)
+	}
+	for cols := len(groups) - 1; cols > 1; cols-- {
+		out = h.FullHelpView(slices.Collect(slices.Chunk(all, (len(all)+cols-1)/cols)))
+		if lipgloss.Width(out) <= w {
+			return out
+		}
+	}
+	return h.FullHelpView([][]key.Binding{all})
 }
 
 // cut truncates s to w display cells, ending in "…" when cut.

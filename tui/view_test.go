@@ -1,6 +1,7 @@
 package tui
 
 import (
+	tea "charm.land/bubbletea/v2"
 	"flag"
 	"fmt"
 	"os"
@@ -26,6 +27,13 @@ var scenarios = []struct {
 	{"receive-only", buildReceiveOnly},
 	{"help", func(t *testing.T, w, h int, noColor bool) Model {
 		m, _ := update(t, buildCall(t, w, h, noColor), keyPress("?"))
+		return m
+	}},
+	{"volume", func(t *testing.T, w, h int, noColor bool) Model {
+		m := buildCall(t, w, h, noColor)
+		for _, k := range []tea.KeyPressMsg{{Code: tea.KeyDown}, keyPress("+"), keyPress("+")} {
+			m, _ = update(t, m, k)
+		}
 		return m
 	}},
 	{"confirm-leave", func(t *testing.T, w, h int, noColor bool) Model {
