@@ -29,11 +29,11 @@ func TestDeviceKeysAndEvents(t *testing.T) {
 	)
 	lines := screen(m)
 	for _, want := range []string{
-		"speaker plugged in: USB Headset",
-		"speaker: USB Headset",
-		"speaker unplugged: USB Headset",
-		"speaker: Speaker A (instead of a missing device)",
-		"microphone: Second Mic",
+		"Speaker plugged in: USB Headset.",
+		"Speaker switched to USB Headset.",
+		"Speaker unplugged: USB Headset.",
+		"Speaker switched to Speaker A, because the one in use is gone.",
+		"Microphone switched to Second Mic.",
 		"Your audio: sending · Second Mic",
 	} {
 		if !containsLine(lines, want) {
@@ -50,14 +50,14 @@ func TestDeviceKeysAndEvents(t *testing.T) {
 		call.MediaDevice{Kind: "recording", Code: 90100005, Problem: "No microphone is connected."},
 	)
 	lines = screen(m)
-	for _, want := range []string{"microphone lost: sending silence", "No microphone (code 90100005)"} {
+	for _, want := range []string{"Microphone lost: the call sends silence until a microphone is plugged in.", "No microphone (code 90100005)"} {
 		if !containsLine(lines, want) {
 			t.Errorf("screen lacks %q:\n%s", want, strings.Join(lines, "\n"))
 		}
 	}
 	m = send(t, m, call.MediaDevice{Kind: "recording", DeviceID: "mic2", DeviceName: "Second Mic", Reason: "restored"})
 	lines = screen(m)
-	if containsLine(lines, "No microphone") || !containsLine(lines, "microphone: Second Mic (back)") {
+	if containsLine(lines, "! No microphone") || !containsLine(lines, "Microphone Second Mic is back in use.") {
 		t.Errorf("a microphone came back, but:\n%s", strings.Join(lines, "\n"))
 	}
 }

@@ -286,7 +286,7 @@ func TestRename(t *testing.T) {
 		t.Error("renamed before the server said so")
 	}
 	m = send(t, m, call.RemoteUserNameChanged{UserID: "alice", UserName: "Alimq x"})
-	if rowOf(m, "Alimq x (you)") == "" || !containsLine(screen(m), "you are now called Alimq x") {
+	if rowOf(m, "Alimq x (you)") == "" || !containsLine(screen(m), "Your name is now Alimq x.") {
 		t.Errorf("after the rename event:\n%s", strings.Join(screen(m), "\n"))
 	}
 	// Escape gives up; a name the protocol refuses is refused at once.

@@ -31,8 +31,10 @@ type Model struct {
 	state call.ConnState
 	timer callTimer
 
-	people  roster
-	log     eventLog
+	people roster
+	log    eventLog
+	// words turns events into the log's sentences (see logEvent).
+	words   *plainView
 	notices notices
 
 	// micOK and micName describe the local microphone once a media-device
@@ -85,6 +87,7 @@ func New(e Engine, opts Options) Model {
 		height: opts.Height,
 		now:    now,
 		state:  call.StateConnecting,
+		words:  newLogWords(e, opts.Room, opts.UserName),
 		people: roster{self: participant{
 			id:    e.UserID(),
 			name:  opts.UserName,
@@ -123,6 +126,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case eventMsg:
 		m.now = m.clock()
 		m.handleEvent(msg.ev)
+		m.logEvent(msg.ev)
 		return m, waitEvent(m.events)
 	case eventsClosedMsg:
 		m.quitting = true
@@ -177,7 +181,10 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.ptt.held = false // the user took the microphone back
 		m.engine.SetMicMuted(muted)
 		m.now = m.clock()
-		m.setMuted(m.people.self.id, muted)
+		if muted != m.people.self.muted {
+			m.setMuted(m.people.self.id, muted)
+			m.logOwnMute(muted)
+		}
 	}
 	return m, nil
 }
@@ -190,24 +197,11 @@ func (m *Model) handleEvent(ev call.Event) {
 			return
 		}
 		m.people.join(ev.UserID, ev.UserName, ev.Role)
-		text := m.people.name(ev.UserID) + " joined"
-		if ev.Role == rolePlayer {
-			text += " as player"
-		}
-		m.log.add(m.now, text)
 	case call.PeerLeave:
-		name := m.people.name(ev.UserID)
-		if _, ok := m.people.leave(ev.UserID); !ok {
-			return
-		}
+		m.people.leave(ev.UserID)
 		if m.selected == ev.UserID {
 			m.selected = ""
 		}
-		text := name + " left"
-		if ev.Reason != signal.ReasonLeft {
-			text += " (" + signal.ReasonText(ev.Reason) + ")"
-		}
-		m.log.add(m.now, text)
 	case call.StreamAdded:
 		m.setAudio(ev.UserID, ev.Kind, true)
 	case call.StreamRemoved:
@@ -227,48 +221,23 @@ func (m *Model) handleEvent(ev call.Event) {
 			m.micOK = !m.noMic
 			m.micName = sanitize(ev.DeviceName)
 		}
-		if text := deviceSwitchText(ev); text != "" {
-			m.log.add(m.now, text)
-		}
-	case call.DeviceChanged:
-		m.log.add(m.now, deviceChangedText(ev))
-	case call.TrackEnded:
-		m.log.add(m.now, "microphone lost: sending silence")
 	case call.Error:
 		m.notices.error(ev)
 	case call.RemoteUserNameChanged:
-		if p := m.people.find(ev.UserID); p != nil && p.name != ev.UserName {
-			old := p.displayName()
+		if p := m.people.find(ev.UserID); p != nil {
 			p.name = ev.UserName
-			if p == &m.people.self {
-				m.log.add(m.now, "you are now called "+p.displayName())
-			} else {
-				m.log.add(m.now, old+" is now called "+p.displayName())
-			}
 		}
 	case call.RoleChanged:
-		if p := m.people.find(ev.UserID); p != nil && p.role != ev.Role {
+		if p := m.people.find(ev.UserID); p != nil {
 			p.role = ev.Role
-			word := "joiner"
-			if ev.Role == rolePlayer {
-				word = "player (listening only)"
-			}
-			m.log.add(m.now, p.displayName()+" switched to "+word)
 		}
 	case call.KickedOffline:
-		m.removed(signal.ReasonBanned, "You joined this room from another client, so this session ended.")
+		m.notices.ended = "You joined this room from another client, so this session ended."
 	case call.ClientBanned:
-		m.removed(ev.Reason, removalSentence(ev))
+		m.notices.ended = removalSentence(ev)
 	case call.SignatureExpired:
-		m.removed(signal.ReasonSignatureExpired, "Your access signature expired; ask for a fresh one (confab token) and join again.")
+		m.notices.ended = "Your access signature expired; ask for a fresh one (confab token) and join again."
 	}
-}
-
-// removed records that the server ended the local user's session: the
-// reason stays on screen as an error notice.
-func (m *Model) removed(reason int, sentence string) {
-	m.notices.ended = sentence
-	m.log.add(m.now, "you were removed ("+signal.ReasonText(reason)+")")
 }
 
 // removalSentence says why the server removed the local user and what
@@ -304,41 +273,21 @@ func (m *Model) setAudio(userID, kind string, on bool) {
 	}
 }
 
-// setMuted records a mute change and logs it when it is one: the engine
-// echoes the local user's own mute, which must not log twice.
+// setMuted records a mute change; the log's sentence comes from logEvent
+// for events and from logOwnMute for the mute key.
 func (m *Model) setMuted(userID string, muted bool) {
-	p := m.people.find(userID)
-	if p == nil || p.muted == muted {
-		return
+	if p := m.people.find(userID); p != nil {
+		p.muted = muted
 	}
-	p.muted = muted
-	who := p.displayName()
-	if p == &m.people.self {
-		who = "you"
-	}
-	verb := " unmuted the mic"
-	if muted {
-		verb = " muted the mic"
-	}
-	m.log.add(m.now, who+verb)
 }
 
-// setState records a connection state change, runs the timer and logs the
-// changes a user should notice.
+// setState records a connection state change and runs the timer.
 func (m *Model) setState(s call.ConnState) {
 	if s == m.state {
 		return
 	}
 	m.state = s
 	m.timer.stateAt(s, m.now)
-	switch s {
-	case call.StateConnected:
-		m.log.add(m.now, "connected")
-	case call.StateReconnecting:
-		m.log.add(m.now, "connection lost, reconnecting")
-	case call.StateDisconnected:
-		m.log.add(m.now, "disconnected")
-	}
 }
 
 // pollLevels reads every participant's level from the engine. The engine

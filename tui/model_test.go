@@ -26,7 +26,7 @@ func TestParticipantsFollowEvents(t *testing.T) {
 			name:   "joins in order after self",
 			events: []call.Event{call.PeerJoin{UserID: "b", UserName: "Bob"}, call.PeerJoin{UserID: "c", UserName: "Carol"}},
 			want:   []string{"Alice", "Bob", "Carol"},
-			log:    "Carol joined",
+			log:    "Carol joined.",
 		},
 		{
 			name:   "user id when no name",
@@ -40,13 +40,13 @@ func TestParticipantsFollowEvents(t *testing.T) {
 				call.PeerJoin{UserID: "d", UserName: "Dave"}, call.PeerLeave{UserID: "c", Reason: signal.ReasonNetworkCheck},
 			},
 			want: []string{"Alice", "Bob", "Dave"},
-			log:  "Carol left (network check failed)",
+			log:  "Carol left: their connection stopped responding.",
 		},
 		{
 			name:   "plain leave has no reason",
 			events: []call.Event{call.PeerJoin{UserID: "b", UserName: "Bob"}, call.PeerLeave{UserID: "b", Reason: signal.ReasonLeft}},
 			want:   []string{"Alice"},
-			log:    "Bob left",
+			log:    "Bob left.",
 		},
 		{
 			name: "repeated join keeps the place",
@@ -65,7 +65,7 @@ func TestParticipantsFollowEvents(t *testing.T) {
 			name:   "player is marked",
 			events: []call.Event{call.PeerJoin{UserID: "p", UserName: "Pat", Role: 2}},
 			want:   []string{"Alice", "Pat"},
-			log:    "Pat joined as player",
+			log:    "Pat joined as a listener.",
 		},
 	}
 	for _, tt := range tests {
@@ -106,8 +106,8 @@ func TestMuteKeyTogglesEngineAndSelfRow(t *testing.T) {
 		footer string
 		log    string
 	}{
-		{true, "○ muted", "m unmute mic", "you muted the mic"},
-		{false, "● mic on", "m mute mic", "you unmuted the mic"},
+		{true, "○ muted", "m unmute mic", "Muted: your microphone is off."},
+		{false, "● mic on", "m mute mic", "Unmuted: your microphone is on."},
 	}
 	for i, s := range steps {
 		var cmd tea.Cmd
@@ -135,7 +135,7 @@ func TestOwnMuteEchoLogsOnce(t *testing.T) {
 	m, _, _ := newTestModel(80, 24, true)
 	m, _ = update(t, m, keyPress("m"))
 	m = send(t, m, call.MuteAudio{UserID: "alice"})
-	if n := countLines(screen(m), "you muted the mic"); n != 1 {
+	if n := countLines(screen(m), "Muted: your microphone is off."); n != 1 {
 		t.Errorf("mute logged %d times, want 1", n)
 	}
 }
@@ -424,7 +424,7 @@ func TestNotices(t *testing.T) {
 	}
 	m = send(t, m, call.Error{Code: 1, Message: "one"}, call.Error{Code: 2, Message: "two"})
 	lines := screen(m)
-	if containsLine(lines, "90100004") || !containsLine(lines, "error 1: one") || !containsLine(lines, "error 2: two") {
+	if containsLine(lines, "! error 90100004") || !containsLine(lines, "error 1: one") || !containsLine(lines, "error 2: two") {
 		t.Errorf("want the last %d errors:\n%s", maxErrors, strings.Join(lines, "\n"))
 	}
 
@@ -473,7 +473,7 @@ func TestEventLogShowsTimes(t *testing.T) {
 	m, _, c := newTestModel(80, 24, true)
 	c.advance(65 * time.Second)
 	m = send(t, m, call.PeerJoin{UserID: "b", UserName: "Bob"})
-	if !containsLine(screen(m), "  10:01:05  Bob joined") {
+	if !containsLine(screen(m), "  10:01:05  Bob joined.") {
 		t.Errorf("log line missing:\n%s", strings.Join(screen(m), "\n"))
 	}
 }
@@ -497,17 +497,17 @@ func TestRenameRoleAndRemoval(t *testing.T) {
 	m = send(t, m, call.PeerJoin{UserID: "bob", UserName: "Bob"})
 	m = send(t, m, call.RemoteUserNameChanged{UserID: "bob", UserName: "Robert"})
 	lines := screen(m)
-	if !containsLine(lines, "Robert") || !containsLine(lines, "Bob is now called Robert") {
+	if !containsLine(lines, "Robert") || !containsLine(lines, "Bob is now called Robert.") {
 		t.Errorf("rename not shown:\n%s", strings.Join(lines, "\n"))
 	}
 	m = send(t, m, call.RoleChanged{UserID: "bob", Role: rolePlayer})
 	lines = screen(m)
-	if !containsLine(lines, "Robert switched to player") || !containsLine(lines, "Robert (player)") {
+	if !containsLine(lines, "Robert is now a listener and cannot speak.") || !containsLine(lines, "Robert (player)") {
 		t.Errorf("role switch not shown:\n%s", strings.Join(lines, "\n"))
 	}
 	m = send(t, m, call.KickedOffline{Reason: 5, Message: "replaced"})
 	lines = screen(m)
-	if !containsLine(lines, "from another client") || !containsLine(lines, "you were removed (banned)") {
+	if !containsLine(lines, "from another client") || !containsLine(lines, "Session ended: you joined this room from another device.") {
 		t.Errorf("kicked-offline not shown:\n%s", strings.Join(lines, "\n"))
 	}
 	m = send(t, m, call.ClientBanned{Reason: 10})

@@ -70,30 +70,6 @@ func codeSuffix(code int) string {
 	return fmt.Sprintf(" (code %d)", code)
 }
 
-// deviceSwitchText is the log line for a device switched mid-call, or ""
-// for the devices the call started with (no Reason) and for problems,
-// which the notices show.
-func deviceSwitchText(ev call.MediaDevice) string {
-	if ev.Reason == "" || ev.Problem != "" || ev.DeviceID == "" {
-		return ""
-	}
-	what := "microphone"
-	if ev.Kind == "playback" {
-		what = "speaker"
-	}
-	name := sanitize(ev.DeviceName)
-	if name == "" {
-		name = sanitize(ev.DeviceID)
-	}
-	why := map[string]string{
-		"user":            "",
-		"fallback":        " (instead of a missing device)",
-		"restored":        " (back)",
-		"default-changed": " (new system default)",
-	}[ev.Reason]
-	return what + ": " + name + why
-}
-
 // deviceChangedText is the log line for a plugged or unplugged device.
 func deviceChangedText(ev call.DeviceChanged) string {
 	what := "microphone"

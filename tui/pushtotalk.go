@@ -39,6 +39,7 @@ func (m *Model) pushToTalkPress() tea.Cmd {
 		}
 		m.engine.SetMicMuted(false)
 		m.people.self.muted = false
+		m.words.people.self.muted = false // talk is not a mute change to log
 		m.ptt.held = true
 	}
 	if m.ptt.releases {
@@ -69,4 +70,5 @@ func (m *Model) endPushToTalk() {
 	m.ptt.held = false
 	m.engine.SetMicMuted(true)
 	m.people.self.muted = true
+	m.words.people.self.muted = true
 }
