@@ -2,9 +2,9 @@ package tui
 
 import "time"
 
-// maxLogLines bounds the event log's memory; the view shows only the last
-// few, so older lines are of no use.
-const maxLogLines = 64
+// maxLogLines bounds the event log's memory. The log scrolls, so it keeps
+// a long call's worth; a thousand short lines are about 100 kB.
+const maxLogLines = 1000
 
 // logLine is one line of the event log.
 type logLine struct {
@@ -19,6 +19,9 @@ type eventLog struct {
 
 // add appends a line, dropping the oldest when full.
 func (l *eventLog) add(at time.Time, text string) {
+	// Dropping the oldest line shifts the rest: rare (only past
+	// maxLogLines) and cheap at this size, and it keeps the lines in one
+	// slice for window.
 	if len(l.lines) == maxLogLines {
 		copy(l.lines, l.lines[1:])
 		l.lines = l.lines[:maxLogLines-1]
@@ -28,11 +31,13 @@ func (l *eventLog) add(at time.Time, text string) {
 
 // last returns the newest n lines, oldest first.
 func (l *eventLog) last(n int) []logLine {
-	if n >= len(l.lines) {
-		return l.lines
-	}
-	if n <= 0 {
-		return nil
-	}
-	return l.lines[len(l.lines)-n:]
+	return l.window(n, 0)
+}
+
+// window returns n lines, oldest first, that end skip lines before the
+// newest; skip is clamped so the window stays full when the log is.
+func (l *eventLog) window(n, skip int) []logLine {
+	n = clamp(n, 0, len(l.lines))
+	end := len(l.lines) - clamp(skip, 0, len(l.lines)-n)
+	return l.lines[end-n : end]
 }

@@ -2,22 +2,118 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/confab-rtc/confab/call"
+	"github.com/confab-rtc/confab/signal"
 )
 
 func TestEventLogKeepsNewest(t *testing.T) {
 	var l eventLog
-	for i := range 100 {
+	for i := range maxLogLines + 100 {
 		l.add(t0, fmt.Sprint(i))
 	}
 	if len(l.lines) != maxLogLines {
 		t.Errorf("log holds %d lines, want %d", len(l.lines), maxLogLines)
 	}
 	got := l.last(3)
-	if len(got) != 3 || got[0].text != "97" || got[2].text != "99" {
-		t.Errorf("last(3) = %v, want 97..99", got)
+	newest := maxLogLines + 99
+	if len(got) != 3 || got[0].text != fmt.Sprint(newest-2) || got[2].text != fmt.Sprint(newest) {
+		t.Errorf("last(3) = %v, want %d..%d", got, newest-2, newest)
 	}
-	if len(l.last(0)) != 0 || len(l.last(1000)) != maxLogLines {
+	if len(l.last(0)) != 0 || len(l.last(maxLogLines+5)) != maxLogLines {
 		t.Error("last does not clamp its argument")
+	}
+	if w := l.window(2, 5); w[0].text != fmt.Sprint(newest-6) || w[1].text != fmt.Sprint(newest-5) {
+		t.Errorf("window(2, 5) = %v, want %d and %d", w, newest-6, newest-5)
+	}
+	if w := l.window(2, 1<<20); w[0].text != "100" || len(w) != 2 {
+		t.Errorf("window scrolled past the top = %v, want the oldest two", w)
+	}
+}
+
+// logOf returns the event log's lines on screen, without their times.
+func logOf(m Model) []string {
+	var out []string
+	in := false
+	for _, l := range screen(m) {
+		switch {
+		case strings.HasPrefix(strings.TrimLeft(l, " ▸"), "Events"):
+			in = true
+		case strings.HasPrefix(l, "───") && in:
+			return out
+		case in:
+			out = append(out, strings.TrimSpace(l[min(len(l), 12):]))
+		}
+	}
+	return out
+}
+
+func TestEventLogWordsEveryKind(t *testing.T) {
+	m, _, _ := newTestModel(120, 60, true)
+	m = send(t, m,
+		call.ConnectionStateChanged{Cur: call.StateConnected},
+		call.PeerJoin{UserID: "bob", UserName: "Bob"},
+		call.NetworkQuality{UserID: "bob", Uplink: signal.QualityBad, Downlink: signal.QualityGood},
+		call.ConnectionStateChanged{Cur: call.StateReconnecting},
+		call.ConnectionStateChanged{Cur: call.StateConnected},
+		call.PeerLeave{UserID: "bob", Reason: signal.ReasonReconnectTimeout},
+		call.Error{Code: signal.CodeRoomFull, Message: "the room is full"},
+	)
+	want := []string{
+		"You are connected to room standup.",
+		"Bob is here.",
+		"Bob's network is poor.",
+		"Connection lost. Reconnecting.",
+		"Reconnected.",
+		"Bob left: the connection timed out.",
+		"Error " + fmt.Sprint(signal.CodeRoomFull) + ": The room is full. Try again later or join another room.",
+	}
+	if got := logOf(m); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("log =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestEventLogScrolls(t *testing.T) {
+	m, _, _ := newTestModel(80, 24, true)
+	for i := range 20 {
+		m = send(t, m, call.PeerJoin{UserID: fmt.Sprint("u", i), UserName: fmt.Sprint("User ", i)})
+	}
+	shown := len(logOf(m))
+	if got := logOf(m); got[shown-1] != "User 19 joined." {
+		t.Fatalf("log does not end with the newest line: %q", got)
+	}
+	m, _ = update(t, m, keyPress("tab"))
+	if !containsLine(screen(m), "▸Events") || containsLine(screen(m), "▸Participants") {
+		t.Fatalf("tab did not move the focus to the events:\n%s", strings.Join(screen(m), "\n"))
+	}
+	for range 3 {
+		m, _ = update(t, m, arrow(tea.KeyUp))
+	}
+	got := logOf(m)
+	if got[len(got)-1] != "User 16 joined." || !containsLine(screen(m), "Events (3 newer below)") {
+		t.Fatalf("after 3 up: log ends %q, screen:\n%s", got[len(got)-1], strings.Join(screen(m), "\n"))
+	}
+	// A new line while scrolled up leaves the view where it is.
+	m = send(t, m, call.PeerJoin{UserID: "late", UserName: "Late"})
+	if got := logOf(m); got[len(got)-1] != "User 16 joined." || !containsLine(screen(m), "Events (4 newer below)") {
+		t.Errorf("a new line moved the scrolled log: ends %q", got[len(got)-1])
+	}
+	for range 10 {
+		m, _ = update(t, m, arrow(tea.KeyDown))
+	}
+	if got := logOf(m); got[len(got)-1] != "Late joined." {
+		t.Errorf("scrolled back down, log ends %q, want the newest", got[len(got)-1])
+	}
+	// The arrows scrolled the log, not the selection.
+	if m.selected != "" {
+		t.Errorf("arrows in the events pane selected %q", m.selected)
+	}
+	m, _ = update(t, m, keyPress("tab"))
+	m, _ = update(t, m, arrow(tea.KeyDown))
+	if m.selected != "u0" {
+		t.Errorf("tab back to participants, down selected %q, want u0", m.selected)
 	}
 }

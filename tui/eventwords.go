@@ -20,7 +20,16 @@ func newLogWords(e Engine, room, userName string) *plainView {
 // logEvent adds the sentences an event is worth to the log.
 func (m *Model) logEvent(ev call.Event) {
 	for _, s := range m.words.event(ev, m.now) {
-		m.log.add(m.now, s)
+		m.addLog(s)
+	}
+}
+
+// addLog adds a line to the log at the model's time. A log scrolled up
+// stays on the lines the user reads instead of moving under them.
+func (m *Model) addLog(text string) {
+	m.log.add(m.now, text)
+	if m.logScroll > 0 {
+		m.scrollLog(1)
 	}
 }
 
@@ -28,5 +37,5 @@ func (m *Model) logEvent(ev call.Event) {
 // so the engine's later echo of the same change is not logged again.
 func (m *Model) logOwnMute(muted bool) {
 	m.words.people.self.muted = muted
-	m.log.add(m.now, selfMuteSentence(muted))
+	m.addLog(selfMuteSentence(muted))
 }

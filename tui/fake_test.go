@@ -190,14 +190,14 @@ func names(m Model) []string {
 	var out []string
 	lines := screen(m)
 	for i := 0; i < len(lines); i++ {
-		if !strings.HasPrefix(lines[i], " Participants") {
+		if !strings.HasPrefix(strings.TrimLeft(lines[i], " ▸"), "Participants") {
 			continue
 		}
 		for _, l := range lines[i+1:] {
 			if l == "" {
 				break
 			}
-			f := strings.Fields(l)
+			f := strings.Fields(strings.TrimPrefix(l, "›"))
 			out = append(out, f[0])
 		}
 	}

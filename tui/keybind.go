@@ -23,6 +23,7 @@ func (k *KeyMap) all() []namedBinding {
 	return []namedBinding{
 		{"mute", &k.Mute},
 		{"push_to_talk", &k.PushToTalk},
+		{"next_pane", &k.NextPane},
 		{"select_up", &k.SelectUp},
 		{"select_down", &k.SelectDown},
 		{"volume_up", &k.VolumeUp},

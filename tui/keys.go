@@ -10,8 +10,11 @@ type KeyMap struct {
 	Mute key.Binding
 	// PushToTalk opens the microphone while held (see pushToTalk).
 	PushToTalk key.Binding
-	// SelectUp and SelectDown move the selection through the other
-	// participants, whose volume VolumeUp and VolumeDown then change.
+	// NextPane moves the focus to the next pane.
+	NextPane key.Binding
+	// SelectUp and SelectDown move through the focused pane: the
+	// selection through the other participants, whose volume VolumeUp and
+	// VolumeDown then change, or the event log's lines.
 	SelectUp   key.Binding
 	SelectDown key.Binding
 	VolumeUp   key.Binding
@@ -34,7 +37,8 @@ type KeyMap struct {
 }
 
 // DefaultKeyMap returns the standard bindings: m mutes, space talks while
-// held, the arrows choose a participant whose volume + and - change, n
+// held, tab moves between the participants and the event log, the arrows
+// choose a participant whose volume + and - change or scroll the log, n
 // renames, i and o switch to the next microphone (input) and speaker
 // (output), ? lists the keys, q leaves after a confirmation and ctrl+c at
 // once.
@@ -42,6 +46,7 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Mute:        key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mute mic")),
 		PushToTalk:  key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "hold to talk")),
+		NextPane:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		SelectUp:    key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "select previous")),
 		SelectDown:  key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "select next")),
 		VolumeUp:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "louder")),
@@ -65,7 +70,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Mute, k.PushToTalk},
-		{k.SelectUp, k.SelectDown, k.VolumeUp, k.VolumeDown},
+		{k.NextPane, k.SelectUp, k.SelectDown, k.VolumeUp, k.VolumeDown},
 		{k.Rename, k.NextMic, k.NextSpeaker},
 		{k.Help, k.Leave, k.Interrupt},
 	}

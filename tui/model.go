@@ -57,6 +57,12 @@ type Model struct {
 	renaming bool
 	input    textinput.Model
 
+	// focus is the pane the arrows act on.
+	focus pane
+	// logScroll is how many lines the event log is scrolled up from the
+	// newest; 0 follows new lines.
+	logScroll int
+
 	// ptt is the push-to-talk key's state.
 	ptt pushToTalk
 	// confirmLeave is whether the leave key was pressed once and the
@@ -162,10 +168,12 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.PushToTalk):
 		m.now = m.clock()
 		return m, m.pushToTalkPress()
+	case key.Matches(k, m.keys.NextPane):
+		m.nextPane()
 	case key.Matches(k, m.keys.SelectUp):
-		m.moveSelection(-1)
+		m.moveInPane(-1)
 	case key.Matches(k, m.keys.SelectDown):
-		m.moveSelection(1)
+		m.moveInPane(1)
 	case key.Matches(k, m.keys.VolumeUp):
 		m.changeVolume(volumeStep)
 	case key.Matches(k, m.keys.VolumeDown):

@@ -47,7 +47,7 @@ func (m *Model) submitRename(name string) {
 	}
 	if err := signal.CheckIdentity("r", "u", name); err != nil {
 		m.now = m.clock()
-		m.log.add(m.now, errorSentence(err.Code, err.Message))
+		m.addLog(errorSentence(err.Code, err.Message))
 		return
 	}
 	m.engine.SetUserName(name)

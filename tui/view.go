@@ -67,12 +67,12 @@ func (m Model) render() string {
 	top := []string{
 		m.header(w),
 		st.Rule.Render(strings.Repeat("─", w)),
-		st.Section.Render(" Participants (" + strconv.Itoa(len(m.people.others)+1) + ")"),
+		m.paneTitle(paneParticipants, "Participants ("+strconv.Itoa(len(m.people.others)+1)+")"),
 	}
 	top = append(top, rows...)
 	top = append(top, "", m.streamLine(w))
 	top = append(top, warn...)
-	bottom := []string{"", st.Section.Render(" Events")}
+	bottom := []string{"", m.paneTitle(paneEvents, m.eventsTitle(nLog))}
 	bottom = append(bottom, logs...)
 	bottom = append(bottom,
 		st.Rule.Render(strings.Repeat("─", w)),
@@ -163,13 +163,24 @@ func (m Model) noticeLines(w int) []string {
 	return out
 }
 
-// logLines renders the newest n lines of the event log, oldest first.
+// eventsTitle names the event log and, when it is scrolled up, how many
+// newer lines are below the n shown.
+func (m Model) eventsTitle(n int) string {
+	hidden := clamp(m.logScroll, 0, max(len(m.log.lines)-n, 0))
+	if hidden == 0 {
+		return "Events"
+	}
+	return "Events (" + strconv.Itoa(hidden) + " newer below)"
+}
+
+// logLines renders n lines of the event log, oldest first: the newest, or
+// those logScroll lines up.
 func (m Model) logLines(w, n int) []string {
 	st := m.styles
 	if len(m.log.lines) == 0 {
 		return []string{st.LogText.Render("  nothing yet")}
 	}
-	last := m.log.last(n)
+	last := m.log.window(n, m.logScroll)
 	out := make([]string, 0, len(last))
 	for _, l := range last {
 		stamp := "  " + l.at.Format("15:04:05") + "  "
@@ -193,7 +204,7 @@ func (m Model) footer(w int) []string {
 	}
 	h := m.help
 	h.SetWidth(max(w-2, 0))
-	keys := m.keys.withMuteHelp(m.people.self.muted)
+	keys := m.keys.withMuteHelp(m.people.self.muted).withPaneHelp(m.focus)
 	if !h.ShowAll {
 		return []string{" " + h.ShortHelpView(keys.ShortHelp())}
 	}

@@ -36,6 +36,13 @@ var scenarios = []struct {
 		}
 		return m
 	}},
+	{"events-scrolled", func(t *testing.T, w, h int, noColor bool) Model {
+		m := buildCall(t, w, h, noColor)
+		for _, k := range []tea.KeyPressMsg{keyPress("tab"), {Code: tea.KeyUp}, {Code: tea.KeyUp}} {
+			m, _ = update(t, m, k)
+		}
+		return m
+	}},
 	{"confirm-leave", func(t *testing.T, w, h int, noColor bool) Model {
 		m, _ := update(t, buildCall(t, w, h, noColor), keyPress("q"))
 		return m
@@ -165,7 +172,7 @@ func TestCrowdedScreenKeepsEssentials(t *testing.T) {
 		m = send(t, m, call.PeerJoin{UserID: fmt.Sprintf("u%d", i), UserName: fmt.Sprintf("User %d", i)})
 	}
 	lines := screen(m)
-	for _, want := range []string{"Alice (you)", "… and ", "Your audio:", "error 90100108", "q leave", " Participants (34)"} {
+	for _, want := range []string{"Alice (you)", "… and ", "Your audio:", "error 90100108", "q leave", "Participants (34)"} {
 		if !containsLine(lines, want) {
 			t.Errorf("crowded screen lacks %q:\n%s", want, strings.Join(lines, "\n"))
 		}
