@@ -66,3 +66,44 @@ func TestRunEndsWithContext(t *testing.T) {
 		t.Fatalf("Run = %v, want nil after ctx ends", err)
 	}
 }
+
+// TestRunRenameMuteLeave drives the real program from a terminal's bytes:
+// n opens the name input, typed keys edit it (m there does not mute),
+// enter sends it, then m mutes and q q leaves.
+func TestRunRenameMuteLeave(t *testing.T) {
+	f := newFake()
+	if err := runProgram(t, context.Background(), f, strings.NewReader("n-m\rmqq")); err != nil {
+		t.Fatalf("Run = %v, want nil", err)
+	}
+	f.mu.Lock()
+	renames, mutes := f.renames, f.muteCalls
+	f.mu.Unlock()
+	if len(renames) != 1 || renames[0] != "alice-m" {
+		t.Errorf("renames = %q, want [alice-m]", renames)
+	}
+	if len(mutes) != 1 || !mutes[0] {
+		t.Errorf("mute calls = %v, want one mute after the rename", mutes)
+	}
+	if f.leaveCount() != 1 {
+		t.Errorf("Leave called %d times, want 1", f.leaveCount())
+	}
+}
+
+// TestRunPushToTalkKittyRelease feeds the real program what a terminal
+// with the kitty keyboard protocol sends: its answer to the view's request
+// for key event types (flags 3), then space pressed and released in the
+// protocol's encoding. Talk opens on the press and closes on the release
+// with no wait, which only a reported release can do.
+func TestRunPushToTalkKittyRelease(t *testing.T) {
+	f := newFake()
+	input := "m" + "\x1b[?3u" + "\x1b[32u" + "\x1b[32;1:3u" + "qq"
+	if err := runProgram(t, context.Background(), f, strings.NewReader(input)); err != nil {
+		t.Fatalf("Run = %v, want nil", err)
+	}
+	f.mu.Lock()
+	mutes := f.muteCalls
+	f.mu.Unlock()
+	if len(mutes) != 3 || !mutes[0] || mutes[1] || !mutes[2] {
+		t.Errorf("mute calls = %v, want [true false true]: mute, talk, release", mutes)
+	}
+}
