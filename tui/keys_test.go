@@ -309,3 +309,23 @@ func TestRename(t *testing.T) {
 		t.Errorf("ctrl+c in the input: Leave called %d times", f.leaveCount())
 	}
 }
+
+func TestPushToTalkLateEchoes(t *testing.T) {
+	m, f, _ := mutedModel(t)
+	m, _ = update(t, m, kitty)
+	m, _ = update(t, m, spaceKey(false))
+	m, _ = update(t, m, tea.KeyReleaseMsg{Code: tea.KeySpace})
+	// The server's confirmations of the unmute and the mute arrive late.
+	m = send(t, m, call.UnmuteAudio{UserID: "alice"})
+	if !m.people.self.muted || !strings.Contains(rowOf(m, "Alice"), "muted") {
+		t.Errorf("a late unmute echo reopened the shown mic: %q", rowOf(m, "Alice"))
+	}
+	m = send(t, m, call.MuteAudio{UserID: "alice"})
+	// Only the m key that muted before the talk is in the log.
+	if got := logOf(m); len(got) != 1 || got[0] != "Muted: your microphone is off." {
+		t.Errorf("push-to-talk or its echoes were logged: %q", got)
+	}
+	if len(f.muteCalls) != 2 {
+		t.Errorf("mute calls %v, want the talk's two", f.muteCalls)
+	}
+}

@@ -282,9 +282,16 @@ func (m *Model) setAudio(userID, kind string, on bool) {
 }
 
 // setMuted records a mute change; the log's sentence comes from logEvent
-// for events and from logOwnMute for the mute key.
+// for events and from logOwnMute for the mute key. The engine echoes the
+// local user's own changes when the server confirms them, possibly after
+// the user changed it again (push-to-talk changes it twice in a second),
+// so for the local user the engine's current state wins over the event.
 func (m *Model) setMuted(userID string, muted bool) {
-	if p := m.people.find(userID); p != nil {
+	p := m.people.find(userID)
+	switch {
+	case p == &m.people.self:
+		p.muted = m.engine.MicMuted()
+	case p != nil:
 		p.muted = muted
 	}
 }
