@@ -341,10 +341,10 @@ func TestDeviceKeysInTmux(t *testing.T) {
 		if press == 4 {
 			t.Fatalf("o never reached the headset:\n%s", x.screen())
 		}
-		before := strings.Count(x.screen(), "speaker: ")
+		before := strings.Count(x.screen(), "Speaker switched to ")
 		x.run("send-keys", "-t", "demo", "o")
-		s := x.waitScreen("a speaker switch", 5*time.Second, func(s string) bool { return strings.Count(s, "speaker: ") > before })
-		if strings.Contains(s, "speaker: USB_Headset") {
+		s := x.waitScreen("a speaker switch", 5*time.Second, func(s string) bool { return strings.Count(s, "Speaker switched to ") > before })
+		if strings.Contains(s, "Speaker switched to USB_Headset") {
 			break
 		}
 	}
@@ -367,11 +367,11 @@ func TestDeviceKeysInTmux(t *testing.T) {
 
 	pa.Unload(idx)
 	s := x.waitScreen("the unplug and the fallback", 5*time.Second, func(s string) bool {
-		return strings.Contains(s, "speaker unplugged: USB_Headset") && strings.Contains(s, "(instead of a missing device)")
+		return strings.Contains(s, "Speaker unplugged: USB_Headset") && strings.Contains(s, "because the one in use is gone")
 	})
 	t.Logf("screen:\n%s", s)
 
-	x.run("send-keys", "-t", "demo", "q")
+	x.run("send-keys", "-t", "demo", "q", "q") // q asks, the second q leaves
 	// Not anchored at the line start: the shell's prompt can come first.
 	exitLine := regexp.MustCompile(`EXIT=\d+`)
 	final := x.waitScreen("the shell again with the exit status", 15*time.Second, func(s string) bool { return exitLine.MatchString(s) })

@@ -107,7 +107,12 @@ func TestDemoInTmux(t *testing.T) {
 		return strings.Contains(strings.ToLower(selfRow.FindString(s)), "muted")
 	})
 
-	// q leaves: the process exits 0 and the terminal is restored.
+	// q asks first, a second q leaves: the process exits 0 and the
+	// terminal is restored.
+	x.run("send-keys", "-t", "demo", "q")
+	x.waitScreen("the leave question", 5*time.Second, func(s string) bool {
+		return strings.Contains(s, "Press q again to leave")
+	})
 	x.run("send-keys", "-t", "demo", "q")
 	exitLine := regexp.MustCompile(`(?m)^EXIT=\d+`)
 	final := x.waitScreen("the shell again with the exit status", 15*time.Second, func(s string) bool { return exitLine.MatchString(s) })
