@@ -116,7 +116,7 @@ func errorHint(code int) string {
 	case signal.CodeRoomFull:
 		return "Try again later or join another room."
 	case signal.CodeBadRequest:
-		return "Press h to hear the keys."
+		return "Press h or ? for the keys." // h in plain mode, ? in the call view
 	}
 	return ""
 }
