@@ -21,23 +21,10 @@ type eventLog struct {
 func (l *eventLog) add(at time.Time, text string) {
 	// Dropping the oldest line shifts the rest: rare (only past
 	// maxLogLines) and cheap at this size, and it keeps the lines in one
-	// slice for window.
+	// slice for the pane to index.
 	if len(l.lines) == maxLogLines {
 		copy(l.lines, l.lines[1:])
 		l.lines = l.lines[:maxLogLines-1]
 	}
 	l.lines = append(l.lines, logLine{at: at, text: text})
-}
-
-// last returns the newest n lines, oldest first.
-func (l *eventLog) last(n int) []logLine {
-	return l.window(n, 0)
-}
-
-// window returns n lines, oldest first, that end skip lines before the
-// newest; skip is clamped so the window stays full when the log is.
-func (l *eventLog) window(n, skip int) []logLine {
-	n = clamp(n, 0, len(l.lines))
-	end := len(l.lines) - clamp(skip, 0, len(l.lines)-n)
-	return l.lines[end-n : end]
 }

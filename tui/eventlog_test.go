@@ -18,19 +18,8 @@ func TestEventLogKeepsNewest(t *testing.T) {
 	if len(l.lines) != maxLogLines {
 		t.Errorf("log holds %d lines, want %d", len(l.lines), maxLogLines)
 	}
-	got := l.last(3)
-	newest := maxLogLines + 99
-	if len(got) != 3 || got[0].text != fmt.Sprint(newest-2) || got[2].text != fmt.Sprint(newest) {
-		t.Errorf("last(3) = %v, want %d..%d", got, newest-2, newest)
-	}
-	if len(l.last(0)) != 0 || len(l.last(maxLogLines+5)) != maxLogLines {
-		t.Error("last does not clamp its argument")
-	}
-	if w := l.window(2, 5); w[0].text != fmt.Sprint(newest-6) || w[1].text != fmt.Sprint(newest-5) {
-		t.Errorf("window(2, 5) = %v, want %d and %d", w, newest-6, newest-5)
-	}
-	if w := l.window(2, 1<<20); w[0].text != "100" || len(w) != 2 {
-		t.Errorf("window scrolled past the top = %v, want the oldest two", w)
+	if l.lines[0].text != "100" || l.lines[maxLogLines-1].text != fmt.Sprint(maxLogLines+99) {
+		t.Errorf("log keeps %q..%q, want the newest", l.lines[0].text, l.lines[maxLogLines-1].text)
 	}
 }
 
@@ -115,5 +104,30 @@ func TestEventLogScrolls(t *testing.T) {
 	m, _ = update(t, m, arrow(tea.KeyDown))
 	if m.selected != "u0" {
 		t.Errorf("tab back to participants, down selected %q, want u0", m.selected)
+	}
+}
+
+func TestEventLogWrapsAndScrollStopsAtTheTop(t *testing.T) {
+	m, _, _ := newTestModel(60, 24, true)
+	m = send(t, m, call.Error{Code: signal.CodeRoomFull, Message: "the room is full"})
+	for i := range 12 {
+		m = send(t, m, call.PeerJoin{UserID: fmt.Sprint("u", i), UserName: fmt.Sprint("User ", i)})
+	}
+	m, _ = update(t, m, keyPress("tab"))
+	for range 100 {
+		m, _ = update(t, m, arrow(tea.KeyUp))
+	}
+	// At the top the error is read whole, over two lines, not cut.
+	got := strings.Join(logOf(m), " ")
+	want := "Error " + fmt.Sprint(signal.CodeRoomFull) + ": The room is full. Try again later or join another room."
+	if !strings.HasPrefix(got, want) {
+		t.Fatalf("top of the log = %q, want it to start with %q", got, want)
+	}
+	// One press down moves at once: the presses past the top were not
+	// counted.
+	before := logOf(m)
+	m, _ = update(t, m, arrow(tea.KeyDown))
+	if after := logOf(m); strings.Join(after, "|") == strings.Join(before, "|") {
+		t.Errorf("the first press down after scrolling past the top did nothing:\n%s", strings.Join(after, "\n"))
 	}
 }

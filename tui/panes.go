@@ -30,10 +30,12 @@ func (m *Model) moveInPane(step int) {
 	}
 }
 
-// scrollLog moves the event log's view by n lines towards older ones (n
-// negative: newer). Scrolled to the bottom, the log follows new lines.
+// scrollLog moves the event log's view by n entries towards older ones (n
+// negative: newer), no further than keeps its lines full. Scrolled to the
+// bottom, the log follows new entries.
 func (m *Model) scrollLog(n int) {
-	m.logScroll = clamp(m.logScroll+n, 0, max(len(m.log.lines)-1, 0))
+	w := max(m.width, 1)
+	m.logScroll = clamp(m.logScroll+n, 0, m.maxLogScroll(w, m.logBudget()))
 }
 
 // withPaneHelp returns a copy whose arrow keys say what they do in the

@@ -40,19 +40,9 @@ func (m Model) render() string {
 	st := m.styles
 
 	rows := m.participantRows(w)
-	warn := m.noticeLines(w)
-	if sel := m.selectionLine(w); sel != "" {
-		warn = append([]string{sel}, warn...)
-	}
+	warn := m.warnLines(w)
 	foot := m.footer(w)
-
-	avail := h - fixedLines - len(warn) - (len(foot) - 1)
-	nLog := min(max(len(m.log.lines), 1), max(4, h/3))
-	nRows := len(rows)
-	if nRows+nLog > avail {
-		nLog = max(min(nLog, 2), avail-nRows)
-		nRows = max(1, avail-nLog)
-	}
+	nRows, nLog := m.layout(w, h, len(rows), len(warn), len(foot))
 	if nRows < len(rows) {
 		if nRows > 1 {
 			hidden := len(rows) - (nRows - 1)
@@ -62,7 +52,7 @@ func (m Model) render() string {
 			rows = rows[:1]
 		}
 	}
-	logs := m.logLines(w, nLog)
+	logs, skip := m.logLines(w, nLog)
 
 	top := []string{
 		m.header(w),
@@ -72,7 +62,7 @@ func (m Model) render() string {
 	top = append(top, rows...)
 	top = append(top, "", m.streamLine(w))
 	top = append(top, warn...)
-	bottom := []string{"", m.paneTitle(paneEvents, m.eventsTitle(nLog))}
+	bottom := []string{"", m.paneTitle(paneEvents, eventsTitle(skip))}
 	bottom = append(bottom, logs...)
 	bottom = append(bottom,
 		st.Rule.Render(strings.Repeat("─", w)),
@@ -98,6 +88,39 @@ func (m Model) render() string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// warnLines renders the lines between the participants and the event
+// log: the selection, the device notices and recent errors.
+func (m Model) warnLines(w int) []string {
+	warn := m.noticeLines(w)
+	if sel := m.selectionLine(w); sel != "" {
+		warn = append([]string{sel}, warn...)
+	}
+	return warn
+}
+
+// layout shares the height between the participant rows and the event
+// log's lines, given how many of each there are and the lines of notices
+// and footer: the log takes up to a third, then shrinks first (to two
+// lines) when space runs short.
+func (m Model) layout(w, h, rows, warn, foot int) (nRows, nLog int) {
+	avail := h - fixedLines - warn - (foot - 1)
+	budget := max(4, h/3)
+	nLog = min(max(m.logHeight(w, budget), 1), budget)
+	nRows = rows
+	if nRows+nLog > avail {
+		nLog = max(min(nLog, 2), avail-nRows)
+		nRows = max(1, avail-nLog)
+	}
+	return nRows, nLog
+}
+
+// logBudget is how many lines the event log gets on the current screen.
+func (m Model) logBudget() int {
+	w, h := max(m.width, 1), max(m.height, 1)
+	_, nLog := m.layout(w, h, len(m.people.others)+1, len(m.warnLines(w)), len(m.footer(w)))
+	return nLog
 }
 
 // header renders the top band: app, room, connection state, call timer.
@@ -159,32 +182,6 @@ func (m Model) noticeLines(w int) []string {
 	}
 	for _, e := range m.notices.errors {
 		out = append(out, m.styles.Error.Render(cut(" ! "+e, w-rowMargin)))
-	}
-	return out
-}
-
-// eventsTitle names the event log and, when it is scrolled up, how many
-// newer lines are below the n shown.
-func (m Model) eventsTitle(n int) string {
-	hidden := clamp(m.logScroll, 0, max(len(m.log.lines)-n, 0))
-	if hidden == 0 {
-		return "Events"
-	}
-	return "Events (" + strconv.Itoa(hidden) + " newer below)"
-}
-
-// logLines renders n lines of the event log, oldest first: the newest, or
-// those logScroll lines up.
-func (m Model) logLines(w, n int) []string {
-	st := m.styles
-	if len(m.log.lines) == 0 {
-		return []string{st.LogText.Render("  nothing yet")}
-	}
-	last := m.log.window(n, m.logScroll)
-	out := make([]string, 0, len(last))
-	for _, l := range last {
-		stamp := "  " + l.at.Format("15:04:05") + "  "
-		out = append(out, st.LogTime.Render(stamp)+st.LogText.Render(cut(l.text, w-rowMargin-len(stamp))))
 	}
 	return out
 }
