@@ -2,7 +2,11 @@
 //
 // It shows the room, the connection state and a call timer, one row per
 // participant with mic state and a live volume bar, the state of the local
-// audio stream, device and error notices, and a short log of what happened.
+// audio stream, device and error notices, and a scrollable log of what
+// happened, worded as plain mode speaks it. Keys (KeyMap, rebindable from
+// the config file's [keys]) mute, push to talk, change a selected
+// participant's volume, rename, switch devices, list themselves (?) and
+// leave after a confirmation; tab moves between the panes.
 //
 // The engine reaches the view only through the typed events of package call,
 // read one at a time by a re-armed tea.Cmd; high-rate values (levels) are
