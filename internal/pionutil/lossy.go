@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/pion/interceptor"
+	"github.com/pion/rtp"
 )
 
 // LossyReceive is an in-process lossy link for incoming media, for tests:
@@ -38,5 +39,31 @@ func (l *lossyInterceptor) BindRemoteStream(_ *interceptor.StreamInfo, r interce
 				return n, attr, err
 			}
 		}
+	})
+}
+
+// LossySend is LossyReceive for outgoing media: registered before pion's
+// interceptors, it drops *pct percent of the RTP packets by sequence
+// number after the sender's own counters saw them, so the far end's
+// receiver reports tell the loss back.
+func LossySend(pct *atomic.Int32) interceptor.Factory { return lossySendFactory{pct} }
+
+type lossySendFactory struct{ pct *atomic.Int32 }
+
+func (f lossySendFactory) NewInterceptor(string) (interceptor.Interceptor, error) {
+	return &lossySendInterceptor{pct: f.pct}, nil
+}
+
+type lossySendInterceptor struct {
+	interceptor.NoOp
+	pct *atomic.Int32
+}
+
+func (l *lossySendInterceptor) BindLocalStream(_ *interceptor.StreamInfo, w interceptor.RTPWriter) interceptor.RTPWriter {
+	return interceptor.RTPWriterFunc(func(h *rtp.Header, payload []byte, a interceptor.Attributes) (int, error) {
+		if pct := int(l.pct.Load()); int(h.SequenceNumber)*pct%100 < pct {
+			return h.MarshalSize() + len(payload), nil // lost on the way
+		}
+		return w.Write(h, payload, a)
 	})
 }

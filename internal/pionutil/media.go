@@ -2,6 +2,7 @@ package pionutil
 
 import (
 	"github.com/pion/interceptor"
+	"github.com/pion/interceptor/pkg/stats"
 	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
 )
@@ -30,6 +31,17 @@ const OpusPayloadType = 111
 // in first are registered before pion's, closest to the network (a test's
 // LossyReceive).
 func NewMediaEngine(first ...interceptor.Factory) (*webrtc.MediaEngine, *interceptor.Registry, error) {
+	return NewMediaEngineStats(nil, first...)
+}
+
+// NewMediaEngineStats is NewMediaEngine whose stats interceptor hands each
+// PeerConnection's stats.Getter to onStats (synchronously, while the
+// PeerConnection is made), for a client that shows its own statistics.
+// With onStats nil it is NewMediaEngine. pion's PeerConnection.GetStats
+// keeps its transport and candidate statistics but reports no RTP stream
+// counters then: pion keeps its own getter private, and a second stats
+// interceptor would process every packet twice.
+func NewMediaEngineStats(onStats stats.NewPeerConnectionCallback, first ...interceptor.Factory) (*webrtc.MediaEngine, *interceptor.Registry, error) {
 	me := &webrtc.MediaEngine{}
 	if err := me.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: OpusCodec, PayloadType: OpusPayloadType}, webrtc.RTPCodecTypeAudio); err != nil {
 		return nil, nil, err
@@ -41,7 +53,32 @@ func NewMediaEngine(first ...interceptor.Factory) (*webrtc.MediaEngine, *interce
 	for _, f := range first {
 		ir.Add(f)
 	}
-	if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
+	if onStats == nil {
+		if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
+			return nil, nil, err
+		}
+		return me, ir, nil
+	}
+	// pion's defaults with our own stats interceptor, registered ahead of
+	// the report interceptors: it learns the sender reports it needs for
+	// the round trip only from the RTCP that passes it on the way out, and
+	// the reports are written below the interceptor that makes them.
+	sf, err := stats.NewInterceptor()
+	if err != nil {
+		return nil, nil, err
+	}
+	sf.OnNewPeerConnection(onStats)
+	ir.Add(sf)
+	if err := webrtc.ConfigureNack(me, ir); err != nil {
+		return nil, nil, err
+	}
+	if err := webrtc.ConfigureRTCPReports(ir); err != nil {
+		return nil, nil, err
+	}
+	if err := webrtc.ConfigureSimulcastExtensionHeaders(me); err != nil {
+		return nil, nil, err
+	}
+	if err := webrtc.ConfigureTWCCSender(me, ir); err != nil {
 		return nil, nil, err
 	}
 	return me, ir, nil
