@@ -71,6 +71,10 @@ func (p *participant) onTrack(remote *webrtc.TrackRemote, recv *webrtc.RTPReceiv
 		return
 	}
 	defer p.wg.Done()
+	// The publisher's sender reports reach pion's report interceptor only
+	// when read: the receiver reports then carry LSR/DLSR, from which the
+	// publisher measures its round trip to the server.
+	p.spawn(func() { drainReceiverRTCP(recv) })
 	f, err := newForwarder(p, remote, recv, p.newTrackID(remote.ID(), remote.Kind().String()))
 	if err != nil {
 		p.log.Warn("cannot forward a track", "err", err)

@@ -288,6 +288,17 @@ func (s *subscriber) linksOf() map[*forwarder]*rrLink {
 	return out
 }
 
+// drainReceiverRTCP reads a receiver's incoming RTCP (the publisher's
+// sender reports) until the receiver stops, for pion's interceptors.
+func drainReceiverRTCP(recv *webrtc.RTPReceiver) {
+	buf := make([]byte, receiveMTU)
+	for {
+		if _, _, err := recv.Read(buf); err != nil {
+			return
+		}
+	}
+}
+
 // drainRTCP reads a sender's incoming RTCP until the sender stops: pion's
 // interceptors (NACK responder, reports, stats) only see RTCP that is read.
 func drainRTCP(sender *webrtc.RTPSender) {
