@@ -3,6 +3,8 @@ package call
 import (
 	"fmt"
 
+	"github.com/confab-rtc/confab/audio"
+
 	"github.com/confab-rtc/confab/signal"
 )
 
@@ -102,6 +104,7 @@ func (s *session) stopPublishing() {
 			s.e.log.Debug("closing the publish connection", "err", err)
 		}
 		s.pub = nil
+		s.e.live.setPublisher(nil, audio.EncoderConfig{})
 	}
 	s.enc = nil
 }

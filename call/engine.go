@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pion/interceptor"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/confab-rtc/confab/audio"
@@ -34,6 +35,12 @@ type Engine struct {
 	leaveOnce sync.Once
 	runOnce   atomic.Bool
 	done      chan struct{}
+
+	// live is what Stats reads of the current session (stats.go).
+	live liveMedia
+	// interceptors are placed closest to the network on every
+	// PeerConnection; tests put a lossy link there.
+	interceptors []interceptor.Factory
 }
 
 // New makes an engine; nothing happens until Run.
@@ -146,7 +153,7 @@ type session struct {
 	e     *Engine
 	state ConnState
 	conn  *sigConn
-	api   *webrtc.API
+	peers peerMaker
 
 	nextID  int
 	pending map[string]func(signal.Message)
@@ -222,11 +229,7 @@ func (s *session) run(ctx context.Context) error {
 	s.workErr = make(chan error, 4)
 	s.setState(StateConnecting)
 
-	api, err := newAPI(e.log)
-	if err != nil {
-		return s.fail(signal.CodeInternal, "cannot set up WebRTC: %v", err)
-	}
-	s.api = api
+	s.peers = peerMaker{log: e.log, first: e.interceptors}
 
 	dctx, dcancel := context.WithTimeout(ctx, e.cfg.JoinTimeout)
 	conn, err := dialSignal(dctx, e.cfg.ServerURL)
@@ -332,11 +335,12 @@ func (s *session) startPublishing(ctx context.Context) error {
 		return err
 	}
 	s.enc = enc
-	pub, err := newPublisher(s.api, s.e.cfg.UserID, enc.Config().PacketLossPercent)
+	pub, err := newPublisher(s.peers, s.e.cfg.UserID, enc.Config().PacketLossPercent)
 	if err != nil {
 		return err
 	}
 	s.pub = pub
+	s.e.live.setPublisher(pub, enc.Config())
 	offer, err := pub.offer()
 	if err != nil {
 		return err
@@ -437,7 +441,7 @@ func (s *session) onSubscribeOffer(m signal.Message) {
 		return
 	}
 	if s.sub == nil {
-		sub, err := newSubscriber(s.api, trackHooks{
+		sub, err := newSubscriber(s.peers, trackHooks{
 			mixer:   s.e.mixer,
 			onStart: func(id string) { s.e.events.emit(StreamSubscribed{UserID: id, Kind: signal.KindAudio}) },
 			onEnd:   func(id string) { s.e.log.Info("audio ended", "from", id) },
@@ -448,6 +452,7 @@ func (s *session) onSubscribeOffer(m signal.Message) {
 			return
 		}
 		s.sub = sub
+		s.e.live.setSubscriber(sub)
 	}
 	answer, err := s.sub.answer(m.SDP)
 	if errors.Is(err, webrtc.ErrConnectionClosed) {

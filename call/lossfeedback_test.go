@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pion/interceptor"
 	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
 
@@ -57,22 +58,14 @@ func TestLossFeedbackSmoothing(t *testing.T) {
 // dropped share, and for less once the link is clean again.
 func TestPublisherFollowsReportedLoss(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	api, err := newAPI(log)
-	if err != nil {
-		t.Fatal(err)
-	}
 	drop := &atomic.Int32{}
 	drop.Store(20)
-	lossyAPI, err := newAPI(log, pionutil.LossyReceive(drop))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, err := newPublisher(api, "u", 1)
+	pub, err := newPublisher(peerMaker{log: log}, "u", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer pub.close()
-	recv, err := lossyAPI.NewPeerConnection(webrtc.Configuration{})
+	recv, _, err := peerMaker{log: log, first: []interceptor.Factory{pionutil.LossyReceive(drop)}}.newPeer()
 	if err != nil {
 		t.Fatal(err)
 	}

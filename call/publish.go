@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/pion/interceptor/pkg/stats"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 
@@ -27,12 +28,16 @@ type publisher struct {
 	// loss is the loss the server reports receiving our stream with,
 	// for the encoder's FEC.
 	loss *lossFeedback
+	// stats and ssrc give the stream's counters and the server's
+	// reports about it (stats.go).
+	stats stats.Getter
+	ssrc  uint32
 }
 
 // newPublisher makes the publish connection; expectLoss is the packet
 // loss (%) the encoder plans FEC for until the server's first report.
-func newPublisher(api *webrtc.API, userID string, expectLoss int) (*publisher, error) {
-	pc, err := api.NewPeerConnection(webrtc.Configuration{})
+func newPublisher(pm peerMaker, userID string, expectLoss int) (*publisher, error) {
+	pc, getter, err := pm.newPeer()
 	if err != nil {
 		return nil, err
 	}
@@ -46,12 +51,11 @@ func newPublisher(api *webrtc.API, userID string, expectLoss int) (*publisher, e
 		pc.Close()
 		return nil, err
 	}
-	p := &publisher{pc: pc, track: track, sender: tr.Sender()}
-	var ssrc uint32
+	p := &publisher{pc: pc, track: track, sender: tr.Sender(), stats: getter}
 	if enc := p.sender.GetParameters().Encodings; len(enc) > 0 {
-		ssrc = uint32(enc[0].SSRC)
+		p.ssrc = uint32(enc[0].SSRC)
 	}
-	p.loss = newLossFeedback(ssrc, expectLoss)
+	p.loss = newLossFeedback(p.ssrc, expectLoss)
 	// Read RTCP so the interceptors (NACK responder, reports) work, and
 	// follow the loss the server's receiver reports tell. It ends when
 	// the connection closes.

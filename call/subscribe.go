@@ -1,6 +1,10 @@
 package call
 
 import (
+	"maps"
+	"sync"
+
+	"github.com/pion/interceptor/pkg/stats"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 
@@ -11,7 +15,43 @@ import (
 // Every remote audio track is read by its own goroutine and pushed into
 // the mixer's per-sender stream (or drained when nothing plays audio).
 type subscriber struct {
-	pc *webrtc.PeerConnection
+	pc    *webrtc.PeerConnection
+	stats stats.Getter
+
+	mu     sync.Mutex
+	tracks map[string]remoteTrack // by user id, while its track is read
+}
+
+// remoteTrack is what the statistics need of one received track.
+type remoteTrack struct {
+	ssrc   uint32
+	codec  string
+	stream *audio.Stream // nil when the track is drained, not played
+}
+
+// remoteTracks lists the tracks being received now.
+func (s *subscriber) remoteTracks() map[string]remoteTrack {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.tracks)
+}
+
+// follow records a user's track when its reading starts; it runs once per
+// track, not per packet.
+func (s *subscriber) follow(userID string, t remoteTrack) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tracks[userID] = t
+}
+
+// unfollow forgets a user's track when its reading ends, unless a newer
+// track of the user replaced it already.
+func (s *subscriber) unfollow(userID string, ssrc uint32) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tracks[userID].ssrc == ssrc {
+		delete(s.tracks, userID)
+	}
 }
 
 // trackHooks are how the subscriber reports tracks to the engine; they are
@@ -23,15 +63,23 @@ type trackHooks struct {
 	onError func(err error)
 }
 
-func newSubscriber(api *webrtc.API, h trackHooks) (*subscriber, error) {
-	pc, err := api.NewPeerConnection(webrtc.Configuration{})
+func newSubscriber(pm peerMaker, h trackHooks) (*subscriber, error) {
+	pc, getter, err := pm.newPeer()
 	if err != nil {
 		return nil, err
 	}
-	pc.OnTrack(func(t *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+	s := &subscriber{pc: pc, stats: getter, tracks: map[string]remoteTrack{}}
+	pc.OnTrack(func(t *webrtc.TrackRemote, r *webrtc.RTPReceiver) {
+		// The server's sender reports reach pion's report interceptor
+		// only when read: our receiver reports then let the server
+		// measure its round trip to us. It ends with the receiver.
+		go drainRTCP(r)
 		userID := t.StreamID()
+		rt := remoteTrack{ssrc: uint32(t.SSRC()), codec: codecName(t.Codec().RTPCodecCapability)}
 		if t.Kind() != webrtc.RTPCodecTypeAudio || h.mixer == nil {
+			s.follow(userID, rt)
 			drain(t)
+			s.unfollow(userID, rt.ssrc)
 			return
 		}
 		st, err := h.mixer.AddStream(userID)
@@ -40,12 +88,15 @@ func newSubscriber(api *webrtc.API, h trackHooks) (*subscriber, error) {
 			drain(t)
 			return
 		}
+		rt.stream = st
+		s.follow(userID, rt)
 		h.onStart(userID)
 		readInto(t, st)
+		s.unfollow(userID, rt.ssrc)
 		h.mixer.RemoveStream(userID)
 		h.onEnd(userID)
 	})
-	return &subscriber{pc: pc}, nil
+	return s, nil
 }
 
 // readInto copies packets from a track into a mixer stream until the track
@@ -69,6 +120,16 @@ func drain(t *webrtc.TrackRemote) {
 	buf := make([]byte, 1500)
 	for {
 		if _, _, err := t.Read(buf); err != nil {
+			return
+		}
+	}
+}
+
+// drainRTCP reads a receiver's incoming RTCP until the receiver stops.
+func drainRTCP(r *webrtc.RTPReceiver) {
+	buf := make([]byte, 1500)
+	for {
+		if _, _, err := r.Read(buf); err != nil {
 			return
 		}
 	}
