@@ -40,10 +40,7 @@ func TestHotPlugDuringCall(t *testing.T) {
 	c.waitEvent("device-changed REMOVE", 5*time.Second, isEvent("device-changed",
 		map[string]any{"kind": "playback", "deviceId": "usb_headset", "action": "REMOVE"}))
 
-	c.send("leave")
-	if err := c.waitExit(10 * time.Second); err != nil {
-		t.Errorf("carol exited with %v", err)
-	}
+	leaveAll(t, c)
 	for _, ev := range c.all() {
 		if ev.str("event") == "device-changed" && ev.str("deviceId") != "usb_headset" {
 			t.Errorf("unexpected device change %v", ev)
@@ -156,12 +153,7 @@ func TestSpeakerSwitchAndUnplug(t *testing.T) {
 	pcm = recordFor(t, pa, "usb_headset.monitor", 2*time.Second)
 	assertToneShare(t, "the headset plugged in again", pcm[audio.SampleRate/2:], 1000)
 
-	for _, c := range []*client{a, b} {
-		c.send("leave")
-		if err := c.waitExit(10 * time.Second); err != nil {
-			t.Errorf("%s exited with %v", c.name, err)
-		}
-	}
+	leaveAll(t, a, b)
 }
 
 // assertToneShare checks that freq dominates at least 75 % of the 100 ms
@@ -250,12 +242,7 @@ func TestMicUnplugFallsBack(t *testing.T) {
 			}
 		}
 	}
-	for _, c := range []*client{a, b} {
-		c.send("leave")
-		if err := c.waitExit(10 * time.Second); err != nil {
-			t.Errorf("%s exited with %v", c.name, err)
-		}
-	}
+	leaveAll(t, a, b)
 }
 
 // TestMicSwitchFarEnd: alice switches microphones with the mic command
@@ -316,12 +303,7 @@ func TestMicSwitchFarEnd(t *testing.T) {
 			t.Errorf("switch %d: bob heard %v of silence, want under 100 ms", i+1, gap)
 		}
 	}
-	for _, c := range []*client{a, b} {
-		c.send("leave")
-		if err := c.waitExit(10 * time.Second); err != nil {
-			t.Errorf("%s exited with %v", c.name, err)
-		}
-	}
+	leaveAll(t, a, b)
 }
 
 // TestDeviceKeysInTmux: in the interface, o switches speakers until the
@@ -377,5 +359,17 @@ func TestDeviceKeysInTmux(t *testing.T) {
 	final := x.waitScreen("the shell again with the exit status", 15*time.Second, func(s string) bool { return exitLine.MatchString(s) })
 	if exitLine.FindString(final) != "EXIT=0" {
 		t.Fatalf("confab demo exited non-zero:\n%s", final)
+	}
+}
+
+// leaveAll sends each client the leave command and waits for it to exit,
+// so a test ends with every client gone the way a user leaves.
+func leaveAll(t *testing.T, clients ...*client) {
+	t.Helper()
+	for _, c := range clients {
+		c.send("leave")
+		if err := c.waitExit(10 * time.Second); err != nil {
+			t.Errorf("%s exited with %v", c.name, err)
+		}
 	}
 }
