@@ -95,6 +95,10 @@ type RemoteStreamStats struct {
 	LossPercent float64
 	// Jitter is the packets' arrival jitter (RFC 3550).
 	Jitter time.Duration
+	// RTT is the round trip to the server on the connection the stream
+	// arrives on: its ICE round trip, since a receiver's RTCP reports
+	// give the round trip to the server's side only (RFC 3550 LSR/DLSR).
+	RTT time.Duration
 	// FECPercent and ConcealedPercent are the shares of the audio played
 	// over the last window that FEC rebuilt and that concealment made up.
 	FECPercent       float64
@@ -200,7 +204,10 @@ func (l *liveMedia) snapshot(now time.Time) CallStats {
 	}
 	if l.sub != nil {
 		out.Remote = l.remoteStats(cur)
-		out.Transport.add("subscribe", l.sub.pc)
+		rtt := out.Transport.add("subscribe", l.sub.pc)
+		for i := range out.Remote {
+			out.Remote[i].RTT = rtt
+		}
 	}
 	l.rates(&out, reading{at: now, marks: cur})
 	return out
@@ -311,10 +318,11 @@ func (l *liveMedia) rates(out *CallStats, cur reading) {
 	}
 }
 
-// add records one connection's path and counters. It reads them through
-// PeerConnection.GetStats, which takes pion's locks (the ICE transport's
-// own getters race with its start) and waits on no packet.
-func (t *TransportStats) add(name string, pc *webrtc.PeerConnection) {
+// add records one connection's path and counters, and returns its round
+// trip. It reads them through PeerConnection.GetStats, which takes pion's
+// locks (the ICE transport's own getters race with its start) and waits
+// on no packet.
+func (t *TransportStats) add(name string, pc *webrtc.PeerConnection) time.Duration {
 	cs := ConnectionStats{Name: name, State: pc.ICEConnectionState().String()}
 	report := pc.GetStats()
 	var pair *webrtc.ICECandidatePairStats
@@ -336,6 +344,7 @@ func (t *TransportStats) add(name string, pc *webrtc.PeerConnection) {
 		t.RTT = cs.RTT
 	}
 	t.Connections = append(t.Connections, cs)
+	return cs.RTT
 }
 
 // candidateName is a candidate as a user reads it, as "udp host

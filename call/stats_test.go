@@ -62,7 +62,8 @@ func remote(s CallStats, user string) *RemoteStreamStats {
 // both ends' statistics as the stats pane would, once on a clean link,
 // then with 20 % loss towards the receiver, then with 20 % loss from the
 // sender: the bitrate is the encoder's, packets count 50 a second, the
-// round trip is short on loopback, and each loss shows where it happens,
+// round trips (the sender's by RTCP, the receiver's by ICE) are short on
+// loopback, and each loss shows where it happens,
 // with the receiver concealing what did not arrive. Readers on other
 // goroutines poll all along (for the race detector).
 func TestEngineStats(t *testing.T) {
@@ -160,6 +161,9 @@ func TestEngineStats(t *testing.T) {
 	}
 	if r.TargetDelay <= 0 || r.BufferDelay <= 0 || r.Jitter > 20*time.Millisecond {
 		t.Errorf("jitter buffer target %v, holding %v, jitter %v: want a running buffer on a calm link", r.TargetDelay, r.BufferDelay, r.Jitter)
+	}
+	if sub := bs.Transport.Connections; r.RTT <= 0 || r.RTT > 50*time.Millisecond || len(sub) != 1 || sub[0].Name != "subscribe" || r.RTT != sub[0].RTT {
+		t.Errorf("a's stream at b has RTT %v, want the subscribe connection's round trip (%+v): above 0 and small on loopback", r.RTT, sub)
 	}
 	if bs.Transport.BytesReceived < r.BytesReceived {
 		t.Errorf("b's transport received %d bytes, less than a's stream alone (%d)", bs.Transport.BytesReceived, r.BytesReceived)
