@@ -31,6 +31,8 @@ func (k *KeyMap) all() []namedBinding {
 		{"rename", &k.Rename},
 		{"next_mic", &k.NextMic},
 		{"next_speaker", &k.NextSpeaker},
+		{"close_pane", &k.ClosePane},
+		{"choose", &k.Choose},
 		{"help", &k.Help},
 		{"leave", &k.Leave},
 		{"interrupt", &k.Interrupt},

@@ -25,6 +25,10 @@ type KeyMap struct {
 	NextMic key.Binding
 	// NextSpeaker switches to the next speaker.
 	NextSpeaker key.Binding
+	// ClosePane closes the open side pane (so does the pane's own key).
+	ClosePane key.Binding
+	// Choose acts on the item the focused side pane has selected.
+	Choose key.Binding
 	// Help shows or hides the full list of keys.
 	Help key.Binding
 	// Leave asks to leave the room; the same key again confirms.
@@ -54,15 +58,18 @@ func DefaultKeyMap() KeyMap {
 		Rename:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "rename yourself")),
 		NextMic:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "next mic")),
 		NextSpeaker: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "next speaker")),
+		ClosePane:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close pane")),
+		Choose:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
 		Leave:       key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "leave")),
 		Interrupt:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "leave now")),
 	}
 }
 
-// ShortHelp returns the bindings the footer shows.
+// ShortHelp returns the bindings the footer shows (esc only while a side
+// pane is open: withPaneHelp disables it otherwise).
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Mute, k.PushToTalk, k.Help, k.Leave}
+	return []key.Binding{k.Mute, k.PushToTalk, k.Help, k.Leave, k.ClosePane}
 }
 
 // FullHelp returns every binding, in columns of related keys: the
@@ -70,7 +77,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Mute, k.PushToTalk},
-		{k.NextPane, k.SelectUp, k.SelectDown, k.VolumeUp, k.VolumeDown},
+		{k.NextPane, k.SelectUp, k.SelectDown, k.Choose, k.ClosePane, k.VolumeUp, k.VolumeDown},
 		{k.Rename, k.NextMic, k.NextSpeaker},
 		{k.Help, k.Leave, k.Interrupt},
 	}

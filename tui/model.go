@@ -59,6 +59,8 @@ type Model struct {
 
 	// focus is the pane the arrows act on.
 	focus pane
+	// side is the open side pane, sideNone for none (see panes.go).
+	side sideKind
 	// logScroll is how many lines the event log is scrolled up from the
 	// newest; 0 follows new lines.
 	logScroll int
@@ -150,6 +152,11 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	confirming := m.confirmLeave
 	m.confirmLeave = false
 	m.hint = ""
+	if !confirming && m.focus == paneSide && m.side != sideNone && !key.Matches(k, m.keys.Interrupt) {
+		if next, cmd, handled := m.sideKey(k); handled {
+			return next, cmd
+		}
+	}
 	switch {
 	case key.Matches(k, m.keys.Interrupt), confirming && key.Matches(k, m.keys.Leave):
 		// A second q before the program stops must not send a second leave.
@@ -170,6 +177,8 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.pushToTalkPress()
 	case key.Matches(k, m.keys.NextPane):
 		m.nextPane()
+	case m.isPaneKey(k):
+		m.closeSide()
 	case key.Matches(k, m.keys.SelectUp):
 		m.moveInPane(-1)
 	case key.Matches(k, m.keys.SelectDown):

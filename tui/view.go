@@ -14,10 +14,9 @@ import (
 	"github.com/confab-rtc/confab/call"
 )
 
-// fixedLines counts the lines every screen has: header, rule, participants
-// title, blank, stream line, blank, events title, rule, footer (the full
-// help adds lines to the footer).
-const fixedLines = 9
+// bodyFixed counts the lines the call's body always has: participants
+// title, blank, stream line, blank, events title.
+const bodyFixed = 5
 
 // View renders the call screen in the alternate screen buffer.
 func (m Model) View() tea.View {
@@ -31,18 +30,57 @@ func (m Model) View() tea.View {
 }
 
 // render lays the screen out at the model's size: exactly height lines,
-// none wider than width. Participants hang from the header, the event log
-// sits on the footer, and the blank space between them absorbs any size.
-// When space runs short the event log shrinks first (to two lines), then
-// the participant list ends with "… and N more".
+// none wider than width. The header and its rule stay on top, the rule and
+// the key help at the bottom, and the body between them holds the call
+// and the open side pane (see body).
 func (m Model) render() string {
 	w, h := max(m.width, 1), max(m.height, 1)
 	st := m.styles
+	rule, topRule, bottomRule := st.Rule.Render(strings.Repeat("─", w)), "", ""
+	if m.split(w) {
+		// The rules join the side pane's column rule.
+		cw := m.callWidth(w)
+		topRule = st.Rule.Render(strings.Repeat("─", cw) + "┬" + strings.Repeat("─", w-cw-1))
+		bottomRule = st.Rule.Render(strings.Repeat("─", cw) + "┴" + strings.Repeat("─", w-cw-1))
+	} else {
+		topRule, bottomRule = rule, rule
+	}
+	foot := m.footer(w)
+	bodyH := h - 3 - len(foot)
 
+	lines := make([]string, 0, h)
+	if bodyH >= 0 {
+		lines = append(lines, m.header(w), topRule)
+		lines = append(lines, m.body(w, bodyH)...)
+		lines = append(lines, bottomRule)
+		lines = append(lines, foot...)
+	} else {
+		// Only tiny terminals get here: keep the footer, then the header.
+		if len(foot) > h {
+			foot = foot[len(foot)-h:]
+		}
+		top := []string{m.header(w), rule}
+		lines = append(lines, top[:min(len(top), h-len(foot))]...)
+		lines = append(lines, foot...)
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// callBody renders the participants, the notices and the event log in w
+// cells by h lines. Participants hang from the top, the event log sits on
+// the bottom, and the blank space between them absorbs any size. When
+// space runs short the event log shrinks first (to two lines), then the
+// participant list ends with "… and N more".
+func (m Model) callBody(w, h int) []string {
+	st := m.styles
 	rows := m.participantRows(w)
 	warn := m.warnLines(w)
-	foot := m.footer(w)
-	nRows, nLog := m.layout(w, h, len(rows), len(warn), len(foot))
+	nRows, nLog := m.layout(w, h, len(rows), len(warn))
 	if nRows < len(rows) {
 		if nRows > 1 {
 			hidden := len(rows) - (nRows - 1)
@@ -55,8 +93,6 @@ func (m Model) render() string {
 	logs, skip := m.logLines(w, nLog)
 
 	top := []string{
-		m.header(w),
-		st.Rule.Render(strings.Repeat("─", w)),
 		m.paneTitle(paneParticipants, "Participants ("+strconv.Itoa(len(m.people.others)+1)+")"),
 	}
 	top = append(top, rows...)
@@ -64,13 +100,9 @@ func (m Model) render() string {
 	top = append(top, warn...)
 	bottom := []string{"", m.paneTitle(paneEvents, eventsTitle(skip))}
 	bottom = append(bottom, logs...)
-	bottom = append(bottom,
-		st.Rule.Render(strings.Repeat("─", w)),
-	)
-	bottom = append(bottom, foot...)
 
 	if len(top)+len(bottom) > h {
-		// Only tiny terminals get here: keep the footer, then the top.
+		// Only small terminals get here: keep the log, then the top.
 		if len(bottom) > h {
 			bottom = bottom[len(bottom)-h:]
 		}
@@ -81,13 +113,7 @@ func (m Model) render() string {
 	for len(lines)+len(bottom) < h {
 		lines = append(lines, "")
 	}
-	lines = append(lines, bottom...)
-	for i, l := range lines {
-		if ansi.StringWidth(l) > w {
-			lines[i] = ansi.Truncate(l, w, "")
-		}
-	}
-	return strings.Join(lines, "\n")
+	return append(lines, bottom...)
 }
 
 // warnLines renders the lines between the participants and the event
@@ -100,13 +126,13 @@ func (m Model) warnLines(w int) []string {
 	return warn
 }
 
-// layout shares the height between the participant rows and the event
-// log's lines, given how many of each there are and the lines of notices
-// and footer: the log takes up to a third, then shrinks first (to two
-// lines) when space runs short.
-func (m Model) layout(w, h, rows, warn, foot int) (nRows, nLog int) {
-	avail := h - fixedLines - warn - (foot - 1)
-	budget := max(4, h/3)
+// layout shares a body of h lines between the participant rows and the
+// event log's lines, given how many of each there are and the lines of
+// notices: the log takes up to a third of the screen, then shrinks first
+// (to two lines) when space runs short.
+func (m Model) layout(w, h, rows, warn int) (nRows, nLog int) {
+	avail := h - bodyFixed - warn
+	budget := max(4, max(m.height, 1)/3)
 	nLog = min(max(m.logHeight(w, budget), 1), budget)
 	nRows = rows
 	if nRows+nLog > avail {
@@ -119,7 +145,9 @@ func (m Model) layout(w, h, rows, warn, foot int) (nRows, nLog int) {
 // logBudget is how many lines the event log gets on the current screen.
 func (m Model) logBudget() int {
 	w, h := max(m.width, 1), max(m.height, 1)
-	_, nLog := m.layout(w, h, len(m.people.others)+1, len(m.warnLines(w)), len(m.footer(w)))
+	cw := m.callWidth(w)
+	bodyH := h - 3 - len(m.footer(w))
+	_, nLog := m.layout(cw, bodyH, len(m.people.others)+1, len(m.warnLines(cw)))
 	return nLog
 }
 
@@ -201,7 +229,7 @@ func (m Model) footer(w int) []string {
 	}
 	h := m.help
 	h.SetWidth(max(w-2, 0))
-	keys := m.keys.withMuteHelp(m.people.self.muted).withPaneHelp(m.focus)
+	keys := m.keys.withMuteHelp(m.people.self.muted).withPaneHelp(m.focus, m.side)
 	if !h.ShowAll {
 		return []string{" " + h.ShortHelpView(keys.ShortHelp())}
 	}
@@ -218,6 +246,7 @@ func (m Model) footer(w int) []string {
 // every key instead of cutting columns off.
 func fullHelp(h help.Model, groups [][]key.Binding, w int) string {
 	h.SetWidth(0) // measure untruncated; the caller fits the result
+	groups = enabledOnly(groups)
 	out := h.FullHelpView(groups)
 	if lipgloss.Width(out) <= w {
 		return out
@@ -233,6 +262,24 @@ func fullHelp(h help.Model, groups [][]key.Binding, w int) string {
 		}
 	}
 	return h.FullHelpView([][]key.Binding{all})
+}
+
+// enabledOnly drops the disabled bindings (the pane keys while no pane is
+// open), so the even columns below have no holes.
+func enabledOnly(groups [][]key.Binding) [][]key.Binding {
+	var out [][]key.Binding
+	for _, g := range groups {
+		var keep []key.Binding
+		for _, b := range g {
+			if b.Enabled() {
+				keep = append(keep, b)
+			}
+		}
+		if len(keep) > 0 {
+			out = append(out, keep)
+		}
+	}
+	return out
 }
 
 // cut truncates s to w display cells, ending in "…" when cut.
