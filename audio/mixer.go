@@ -77,6 +77,8 @@ type Mixer struct {
 	streams atomic.Pointer[streamSet]
 	outputs atomic.Pointer[[]Output]
 	running atomic.Bool
+	// cue is a local sound being played into the mix (PlayCue).
+	cue atomic.Pointer[cue]
 
 	// Owned by Run.
 	frame []int16
@@ -253,6 +255,7 @@ func (m *Mixer) mixFrameAt(now time.Time) {
 		}
 		addScaled(m.sum, m.frame, g)
 	}
+	m.addCue(m.sum)
 	for i, v := range m.sum {
 		m.mix[i] = softLimit(v)
 	}

@@ -30,6 +30,12 @@ type Engine struct {
 	meter  audio.Meter  // the local microphone level
 	muted  atomic.Bool
 
+	// micMeter is the microphone's level before mute, so a user can check
+	// the microphone without unmuting.
+	micMeter audio.Meter
+	// chime is the speaker test tone, made on first use (testtone.go).
+	chime chimeOnce
+
 	actions   chan func(*session)
 	leave     chan struct{}
 	leaveOnce sync.Once
@@ -99,6 +105,11 @@ func (e *Engine) Level(userID string) int {
 
 // LocalLevel is the local microphone's level, 0-100 (0 while muted).
 func (e *Engine) LocalLevel() int { return e.meter.Level() }
+
+// MicLevel is the microphone's level, 0-100, also while muted: what the
+// microphone hears after audio processing, before mute silences it. It
+// is 0 while nothing is published (a player, no microphone).
+func (e *Engine) MicLevel() int { return e.micMeter.Level() }
 
 // MicMuted reports whether the local microphone is muted.
 func (e *Engine) MicMuted() bool { return e.muted.Load() }
@@ -358,7 +369,7 @@ func (s *session) startPublishing(ctx context.Context) error {
 			s.sendMute(true)
 		}
 		s.startWorker(ctx, func(ctx context.Context) error {
-			return pub.sendLoop(ctx, s.e.p.Source, s.e.p.Processor, enc, &s.e.meter, s.e.muted.Load)
+			return pub.sendLoop(ctx, s.e.p.Source, s.e.p.Processor, enc, &s.e.meter, &s.e.micMeter, s.e.muted.Load)
 		})
 	})
 }

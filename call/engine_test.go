@@ -120,6 +120,16 @@ func TestEngineCall(t *testing.T) {
 	if !a.MicMuted() {
 		t.Error("MicMuted is false after SetMicMuted(true)")
 	}
+	// Muted, a sends silence (its meter falls), but the microphone meter
+	// the devices pane shows still hears the tone.
+	for deadline := time.Now().Add(5 * time.Second); a.LocalLevel() > 5; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("a's send meter still reads %d 5 s after muting", a.LocalLevel())
+		}
+	}
+	if lvl := a.MicLevel(); lvl < 50 {
+		t.Errorf("a's microphone meter reads %d while muted with a loud tone at the microphone, want >= 50", lvl)
+	}
 
 	a.Leave()
 	if err := <-aRun; !errors.Is(err, ErrLeft) {

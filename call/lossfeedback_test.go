@@ -102,7 +102,9 @@ func TestPublisherFollowsReportedLoss(t *testing.T) {
 	sent := make(chan error, 1)
 	var meter audio.Meter
 	src := toneSource(t, 440, audio.SampleRate)
-	go func() { sent <- pub.sendLoop(ctx, src, nil, enc, &meter, func() bool { return false }) }()
+	go func() {
+		sent <- pub.sendLoop(ctx, src, nil, enc, &meter, new(audio.Meter), func() bool { return false })
+	}()
 
 	// waitLoss waits until the reported estimate satisfies ok; pion sends
 	// a receiver report about every second.

@@ -82,7 +82,8 @@ func (p *publisher) setAnswer(sdp string) error {
 
 // sendLoop runs until ctx ends or the source fails. Each frame (of the
 // encoder's 10 or 20 ms) goes through proc (when not nil) before anything
-// else, also while muted, so the echo canceller keeps converging. muted is
+// else, also while muted, so the echo canceller keeps converging, and
+// micMeter measures it before mute (meter after). muted is
 // read every frame: a muted microphone sends encoded silence, which keeps
 // the RTP stream and the far end's jitter buffer steady. With FEC the
 // encoder follows the loss the server reports; with DTX, the encoder's
@@ -91,7 +92,7 @@ func (p *publisher) setAnswer(sdp string) error {
 // sequence numbers stay continuous and timestamps keep counting samples,
 // so the receiver sees a timestamp gap without a sequence gap, which is
 // DTX and not loss.
-func (p *publisher) sendLoop(ctx context.Context, src audio.Source, proc audio.Processor, enc *audio.Encoder, meter *audio.Meter, muted func() bool) error {
+func (p *publisher) sendLoop(ctx context.Context, src audio.Source, proc audio.Processor, enc *audio.Encoder, meter, micMeter *audio.Meter, muted func() bool) error {
 	cfg := enc.Config()
 	fs := enc.FrameSamples()
 	frame := make([]int16, fs)
@@ -116,6 +117,7 @@ func (p *publisher) sendLoop(ctx context.Context, src audio.Source, proc audio.P
 		if proc != nil {
 			proc.ProcessCapture(frame)
 		}
+		micMeter.Update(frame)
 		if muted() {
 			clear(frame)
 		}

@@ -65,18 +65,22 @@ func (m *Manager) pollSlot(i int, s *slot, now time.Time, userAsked bool) {
 	if devs, err := m.p.Lister.Devices(s.akind); err == nil {
 		// A failed enumeration keeps the last good list, so a transient
 		// backend error does not look like every device unplugged.
+		var changes []Change
 		if s.listed {
-			for _, c := range Diff(s.kind, s.list, devs) {
-				if c.Action == ActionRemove {
-					delete(s.broken, c.DeviceID) // a re-plugged device gets a fresh chance
-				}
-				m.emit(c)
-			}
+			changes = Diff(s.kind, s.list, devs)
 		}
 		s.list, s.listed = devs, true
 		m.mu.Lock()
 		m.lists[i] = devs
 		m.mu.Unlock()
+		// After the list is stored: whoever reacts to a change by asking
+		// for Devices (the devices pane) must see the device in it.
+		for _, c := range changes {
+			if c.Action == ActionRemove {
+				delete(s.broken, c.DeviceID) // a re-plugged device gets a fresh chance
+			}
+			m.emit(c)
+		}
 	}
 	for id, at := range s.broken {
 		if now.Sub(at) >= m.cfg.RetryAfter {
