@@ -1,7 +1,9 @@
 // Package tui is confab's full-screen call view, a Bubble Tea v2 program.
 //
-// It shows the room, the connection state and a call timer, one row per
-// participant with mic state and a live volume bar, the state of the local
+// It shows the room, the local network quality up and down, the connection
+// state and a call timer, one row per participant (the local user first,
+// then whoever speaks, held in place for a while so rows do not jump) with
+// mic and camera state, a live volume bar and network-quality bars, the state of the local
 // audio stream, device and error notices, and a scrollable log of what
 // happened, worded as plain mode speaks it. Keys (KeyMap, rebindable from
 // the config file's [keys]) mute, push to talk, change a selected

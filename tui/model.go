@@ -220,11 +220,19 @@ func (m *Model) handleEvent(ev call.Event) {
 			m.selected = ""
 		}
 	case call.StreamAdded:
-		m.setAudio(ev.UserID, ev.Kind, true)
+		m.setStream(ev.UserID, ev.Kind, true)
 	case call.StreamRemoved:
-		m.setAudio(ev.UserID, ev.Kind, false)
+		m.setStream(ev.UserID, ev.Kind, false)
 	case call.FirstAudioFrame:
-		m.setAudio(ev.UserID, "audio", true)
+		m.setStream(ev.UserID, "audio", true)
+	case call.MuteVideo:
+		m.setCamOff(ev.UserID, true)
+	case call.UnmuteVideo:
+		m.setCamOff(ev.UserID, false)
+	case call.NetworkQuality:
+		if p := m.people.find(ev.UserID); p != nil {
+			p.uplink, p.downlink = ev.Uplink, ev.Downlink
+		}
 	case call.MuteAudio:
 		m.setMuted(ev.UserID, true)
 	case call.UnmuteAudio:
@@ -272,21 +280,30 @@ func removalSentence(ev call.ClientBanned) string {
 	return "An administrator removed you from the room."
 }
 
-// setAudio records whether a user has an audio stream. Video streams are
-// not shown yet.
-func (m *Model) setAudio(userID, kind string, on bool) {
-	if kind != "audio" {
-		return
-	}
-	if userID == m.people.self.id {
+// setStream records whether a user has an audio or a video stream.
+func (m *Model) setStream(userID, kind string, on bool) {
+	p := m.people.find(userID)
+	switch {
+	case kind == "video" && p != nil:
+		p.video = on
+		if on {
+			p.camOff = false
+		}
+	case kind != "audio":
+	case userID == m.people.self.id:
 		m.selfStream = on
-		return
-	}
-	if p := m.people.find(userID); p != nil {
+	case p != nil:
 		p.audio = on
 		if !on {
 			p.level = 0
 		}
+	}
+}
+
+// setCamOff records a user turning their camera off or on.
+func (m *Model) setCamOff(userID string, off bool) {
+	if p := m.people.find(userID); p != nil {
+		p.camOff = off
 	}
 }
 
@@ -317,9 +334,12 @@ func (m *Model) setState(s call.ConnState) {
 // pollLevels reads every participant's level from the engine. The engine
 // serves them from atomics, so this is cheap enough for every tick.
 func (m *Model) pollLevels() {
-	m.people.self.level = clamp(m.engine.LocalLevel(), 0, 100)
+	self := &m.people.self
+	self.level = clamp(m.engine.LocalLevel(), 0, 100)
+	self.heardAt(!self.muted && !m.noMic && self.level >= SpeakingLevel, m.now)
 	for i := range m.people.others {
 		p := &m.people.others[i]
 		p.level = clamp(m.engine.Level(p.id), 0, 100)
+		p.heardAt(!p.muted && p.level >= SpeakingLevel, m.now)
 	}
 }

@@ -93,7 +93,7 @@ func TestSidePaneReplacesNarrowBody(t *testing.T) {
 		if m.focus != want {
 			t.Fatalf("tab: focus %d, want %d", m.focus, want)
 		}
-		shown := containsLine(screen(m), "Participants (4)")
+		shown := containsLine(screen(m), "Participants (5)")
 		if shown != (want != paneSide) {
 			t.Errorf("focus %d: call shown %v", want, shown)
 		}

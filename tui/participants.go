@@ -1,6 +1,9 @@
 package tui
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // rolePlayer is the role number of a receive-only participant (DESIGN §2).
 const rolePlayer = 2
@@ -17,6 +20,15 @@ type participant struct {
 	audio bool
 	// level is the volume polled on the last tick, 0-100.
 	level int
+	// video is whether the user has a video stream; camOff whether they
+	// turned their camera off (mute-video) since.
+	video, camOff bool
+	// uplink and downlink are the user's last network-quality scores,
+	// 0-6 (signal.Quality*).
+	uplink, downlink int
+	// spokeAt is the last tick the user was heard speaking; since is when
+	// their current stretch of speech began (see speakorder.go).
+	spokeAt, since time.Time
 }
 
 // displayName is the name to show: the user name, or the id when the user
@@ -86,11 +98,4 @@ func (r *roster) name(id string) string {
 		return p.displayName()
 	}
 	return sanitize(id)
-}
-
-// all returns the rows in display order: self first.
-func (r *roster) all() []participant {
-	rows := make([]participant, 0, 1+len(r.others))
-	rows = append(rows, r.self)
-	return append(rows, r.others...)
 }

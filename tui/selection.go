@@ -10,10 +10,11 @@ import (
 // it to someone else.
 
 // moveSelection selects the participant before (step -1) or after (step 1)
-// the selected one. Down from nothing selects the first; up from the first
-// selects nothing again; the ends do not wrap, so holding a key stops there.
+// the selected one in the order shown. Down from nothing selects the first;
+// up from the first selects nothing again; the ends do not wrap, so holding
+// a key stops there.
 func (m *Model) moveSelection(step int) {
-	others := m.people.others
+	others := m.people.ordered(m.now)[1:]
 	if len(others) == 0 {
 		m.selected = ""
 		return
@@ -56,5 +57,5 @@ func (m Model) selectionLine(w int) string {
 	if text == "" {
 		return ""
 	}
-	return m.styles.Stream.Render(cut(" "+strings.TrimSpace(text), w-rowMargin))
+	return m.styles.Stream.Render(cutWords(" "+strings.TrimSpace(text), w-rowMargin))
 }

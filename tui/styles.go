@@ -4,6 +4,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
 	"github.com/confab-rtc/confab/call"
+	"github.com/confab-rtc/confab/signal"
 )
 
 // Styles are the lipgloss styles of the call view, built once from the
@@ -34,8 +35,15 @@ type Styles struct {
 	// Bar is the filled part of a volume bar, BarSpeaking while the
 	// participant speaks, BarEmpty the rest.
 	Bar, BarSpeaking, BarEmpty lipgloss.Style
-	// Speaking is the "speaking" tag at the end of a row.
+	// Speaking is the mic cell while the participant speaks.
 	Speaking lipgloss.Style
+	// Selected is the marker of the selected participant.
+	Selected lipgloss.Style
+	// CamOn and CamOff are the camera cell.
+	CamOn, CamOff lipgloss.Style
+	// NetGood (scores 1-2), NetFair (3-4), NetBad (5-6) and NetUnknown
+	// (0) colour the network-quality bars.
+	NetGood, NetFair, NetBad, NetUnknown lipgloss.Style
 	// Stream is the "Your audio" line.
 	Stream lipgloss.Style
 	// Notice is a device problem line, Error an error line.
@@ -60,7 +68,9 @@ func NewStyles(noColor bool) Styles {
 			Name: plain, SpeakingName: bold, Suffix: plain,
 			MicOn: plain, MicOff: plain, NoAudio: plain,
 			Bar: plain, BarSpeaking: plain, BarEmpty: plain,
-			Speaking: bold, Stream: plain,
+			Speaking: bold, Selected: bold, Stream: plain,
+			CamOn: plain, CamOff: plain,
+			NetGood: plain, NetFair: plain, NetBad: bold, NetUnknown: plain,
 			Notice: plain, Error: bold,
 			LogTime: plain, LogText: plain,
 			Help: help.Styles{
@@ -100,6 +110,13 @@ func NewStyles(noColor bool) Styles {
 		BarSpeaking:  plain.Foreground(green),
 		BarEmpty:     plain.Foreground(dim),
 		Speaking:     bold.Foreground(green),
+		Selected:     bold.Foreground(blue),
+		CamOn:        plain.Foreground(green),
+		CamOff:       plain.Foreground(grey),
+		NetGood:      plain.Foreground(green),
+		NetFair:      plain.Foreground(yellow),
+		NetBad:       bold.Foreground(red),
+		NetUnknown:   plain.Foreground(grey),
 		Stream:       plain.Foreground(grey),
 		Notice:       plain.Foreground(yellow),
 		Error:        bold.Foreground(red),
@@ -126,4 +143,22 @@ func (s Styles) state(c call.ConnState) lipgloss.Style {
 		return s.Disconnected
 	}
 	return s.Connecting
+}
+
+// quality returns the style for a 0-6 network score.
+func (s Styles) quality(q int) lipgloss.Style {
+	switch q {
+	case signal.QualityExcellent, signal.QualityGood:
+		return s.NetGood
+	case signal.QualityPoor, signal.QualityBad:
+		return s.NetFair
+	case signal.QualityVeryBad, signal.QualityDown:
+		return s.NetBad
+	}
+	return s.NetUnknown
+}
+
+// headerQuality is quality on the header's band.
+func (s Styles) headerQuality(q int) lipgloss.Style {
+	return s.quality(q).Background(s.Header.GetBackground())
 }

@@ -78,7 +78,7 @@ func (m Model) render() string {
 // participant list ends with "… and N more".
 func (m Model) callBody(w, h int) []string {
 	st := m.styles
-	rows := m.participantRows(w)
+	rows, _ := m.participantRows(w)
 	warn := m.warnLines(w)
 	nRows, nLog := m.layout(w, h, len(rows), len(warn))
 	if nRows < len(rows) {
@@ -151,8 +151,9 @@ func (m Model) logBudget() int {
 	return nLog
 }
 
-// header renders the top band: app, room, connection state, call timer.
-// The room name gives way first when the width runs short.
+// header renders the top band: app, room, the local user's network
+// quality up and down, connection state and call timer. The room name
+// gives way first when the width runs short, then the quality.
 func (m Model) header(w int) string {
 	st := m.styles
 	state := "● " + stateWord(m.state)
@@ -161,11 +162,23 @@ func (m Model) header(w int) string {
 	rightW := ansi.StringWidth(state) + 3 + ansi.StringWidth(timer) + 1
 
 	const lead = " confab  room "
-	room := cut(sanitize(m.room), w-rightW-len(lead)-1)
+	self := m.people.self
+	netW := len("up ") + qualityWidth + len("  down ") + qualityWidth + 3
+	if w-rightW-len(lead)-netW >= minRoomWidth {
+		right = st.Header.Render("up ") + st.headerQuality(self.uplink).Render(qualityBars(self.uplink)) +
+			st.Header.Render("  down ") + st.headerQuality(self.downlink).Render(qualityBars(self.downlink)) +
+			st.Header.Render("   ") + right
+		rightW += netW
+	}
+	room := cutWords(sanitize(m.room), w-rightW-len(lead)-1)
 	left := st.Header.Render(" ") + st.App.Render("confab") + st.Header.Render("  room ") + st.Room.Render(room)
 	gap := max(w-len(lead)-ansi.StringWidth(room)-rightW, 1)
 	return left + st.Header.Render(strings.Repeat(" ", gap)) + right
 }
+
+// minRoomWidth is the room name's width below which the header drops the
+// network quality to keep the name readable.
+const minRoomWidth = 12
 
 // stateWord names a connection state for the header.
 func stateWord(s call.ConnState) string {
@@ -199,17 +212,17 @@ func (m Model) streamLine(w int) string {
 	default:
 		text = "no audio stream yet"
 	}
-	return m.styles.Stream.Render(cut(" Your audio: "+text, w-rowMargin))
+	return m.styles.Stream.Render(cutWords(" Your audio: "+text, w-rowMargin))
 }
 
 // noticeLines renders the device notices and recent errors.
 func (m Model) noticeLines(w int) []string {
 	var out []string
 	for _, n := range m.notices.warnings() {
-		out = append(out, m.styles.Notice.Render(cut(" ! "+n, w-rowMargin)))
+		out = append(out, m.styles.Notice.Render(cutWords(" ! "+n, w-rowMargin)))
 	}
 	for _, e := range m.notices.errors {
-		out = append(out, m.styles.Error.Render(cut(" ! "+e, w-rowMargin)))
+		out = append(out, m.styles.Error.Render(cutWords(" ! "+e, w-rowMargin)))
 	}
 	return out
 }
@@ -225,7 +238,7 @@ func (m Model) footer(w int) []string {
 	}
 	if m.confirmLeave {
 		k := m.keys.Leave.Help().Key
-		return []string{m.styles.Notice.Render(cut(" Leave the call? Press "+k+" again to leave, any other key to stay.", w))}
+		return []string{m.styles.Notice.Render(cutWords(" Leave the call? Press "+k+" again to leave, any other key to stay.", w-rowMargin))}
 	}
 	h := m.help
 	h.SetWidth(max(w-2, 0))
@@ -237,6 +250,9 @@ func (m Model) footer(w int) []string {
 	lines := strings.Split(fullHelp(h, keys.FullHelp(), w-1), "\n")
 	for i, l := range lines {
 		lines[i] = " " + l
+	}
+	for _, l := range qualityLegend(w - 1 - rowMargin) {
+		lines = append(lines, m.styles.Help.FullDesc.Render(" "+l))
 	}
 	return lines
 }

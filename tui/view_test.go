@@ -49,8 +49,11 @@ var scenarios = []struct {
 	}},
 }
 
-// buildCall is a call in progress: four people, two speaking, one muted, a
-// player, someone dropped by the network, and one error.
+// buildCall is a call in progress: five people, three speaking (Frank,
+// who joined last, moved up among the speakers), one muted with the camera
+// off, one with the camera on, a player, network scores from excellent to
+// disconnected and one unknown, someone dropped by the network, and one
+// error.
 func buildCall(t *testing.T, w, h int, noColor bool) Model {
 	m, f, c := newTestModel(w, h, noColor)
 	m = send(t, m,
@@ -66,9 +69,11 @@ func buildCall(t *testing.T, w, h int, noColor bool) Model {
 		call.PeerJoin{UserID: "carol", UserName: "Carol", Role: 2},
 	)
 	c.advance(14 * time.Second)
-	m = send(t, m, call.PeerJoin{UserID: "dave", UserName: "Dave Okonkwo-Harrington"}, call.StreamAdded{UserID: "dave", Kind: "audio"})
+	m = send(t, m, call.PeerJoin{UserID: "dave", UserName: "Dave Okonkwo-Harrington"}, call.StreamAdded{UserID: "dave", Kind: "audio"},
+		call.StreamAdded{UserID: "bob", Kind: "video"}, call.StreamAdded{UserID: "dave", Kind: "video"})
 	c.advance(9 * time.Second)
-	m = send(t, m, call.MuteAudio{UserID: "dave"})
+	m = send(t, m, call.MuteAudio{UserID: "dave"}, call.MuteVideo{UserID: "dave"},
+		call.PeerJoin{UserID: "frank", UserName: "Frank"}, call.StreamAdded{UserID: "frank", Kind: "audio"})
 	c.advance(21 * time.Second)
 	m = send(t, m, call.PeerJoin{UserID: "erin", UserName: "Erin"})
 	c.advance(30 * time.Second)
@@ -76,10 +81,17 @@ func buildCall(t *testing.T, w, h int, noColor bool) Model {
 		call.PeerLeave{UserID: "erin", Reason: signal.ReasonNetworkCheck},
 		call.Error{Code: 90100108, Message: "requests too frequent; slow down"},
 	)
+	m = send(t, m,
+		call.NetworkQuality{UserID: "alice", Uplink: 1, Downlink: 2},
+		call.NetworkQuality{UserID: "bob", Uplink: 3, Downlink: 1},
+		call.NetworkQuality{UserID: "dave", Uplink: 5, Downlink: 2},
+		call.NetworkQuality{UserID: "frank", Uplink: 6, Downlink: 0},
+	)
 	f.setLevel("alice", 64)
 	f.setLevel("bob", 41)
 	f.setLevel("carol", 0)
 	f.setLevel("dave", 12)
+	f.setLevel("frank", 55)
 	c.advance(7 * time.Second)
 	m, _ = update(t, m, tickMsg{})
 	return m
@@ -172,7 +184,7 @@ func TestCrowdedScreenKeepsEssentials(t *testing.T) {
 		m = send(t, m, call.PeerJoin{UserID: fmt.Sprintf("u%d", i), UserName: fmt.Sprintf("User %d", i)})
 	}
 	lines := screen(m)
-	for _, want := range []string{"Alice (you)", "… and ", "Your audio:", "error 90100108", "q leave", "Participants (34)"} {
+	for _, want := range []string{"Alice (you)", "… and ", "Your audio:", "error 90100108", "q leave", "Participants (35)"} {
 		if !containsLine(lines, want) {
 			t.Errorf("crowded screen lacks %q:\n%s", want, strings.Join(lines, "\n"))
 		}
