@@ -19,6 +19,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	var tokenLead time.Duration
 	var topN int
 	var streamDetect time.Duration
+	var resumeGrace time.Duration
 	var webhooks []string
 	cmd := &cobra.Command{
 		Use:   "serve [--listen 127.0.0.1:7880] [--app-id ID --app-key KEY]",
@@ -53,7 +54,7 @@ configured, serve creates them and saves them to the configuration file.`,
 				return err
 			}
 			srv, err := server.New(server.Config{Listen: cfg.Server.Listen, AppID: cfg.App.ID, AppKey: cfg.App.Key,
-				TopN: topN, StreamDetectInterval: streamDetect,
+				TopN: topN, StreamDetectInterval: streamDetect, ResumeGrace: resumeGrace,
 				MaxRoomParticipants: maxParticipants, MaxRooms: maxRooms, TokenWillExpireLead: tokenLead, Webhooks: cfg.Server.Webhooks}, log)
 			if err != nil {
 				return err
@@ -87,6 +88,7 @@ configured, serve creates them and saves them to the configuration file.`,
 	f.DurationVar(&tokenLead, "token-lead", server.DefaultTokenWillExpireLead, "how long before a session's signature expires it gets token-will-expire")
 	f.IntVar(&topN, "top-n", 0, "forward to each subscriber only the audio of the N loudest speakers (0: everyone)")
 	f.DurationVar(&streamDetect, "stream-detect", server.DefaultStreamDetectInterval, "how long a stream may deliver nothing before its subscribers get stream-interrupted (1s-60s)")
+	f.DurationVar(&resumeGrace, "resume-grace", sig.DefaultResumeGrace, "how long a participant whose connection dropped is kept for a resume before the room sees it leave (negative: not at all)")
 	return cmd
 }
 

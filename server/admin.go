@@ -92,7 +92,7 @@ func (s *Server) Dismiss(room string) error {
 	}
 	for _, p := range gone {
 		p.log.Info("removed: room dismissed by an administrator")
-		p.conn.fail(signal.ReasonRoomDismissed, signal.CloseRemoved, "room dismissed")
+		p.fail(signal.ReasonRoomDismissed, signal.CloseRemoved, "room dismissed")
 	}
 	return nil
 }
@@ -112,7 +112,7 @@ func (s *Server) remove(room, userID string, reason int, until int64, why string
 		return ErrNoSuchUser
 	}
 	p.log.Info("removed by an administrator", "reason", reason, "until", until)
-	p.conn.fail(reason, signal.CloseRemoved, why)
+	p.fail(reason, signal.CloseRemoved, why)
 	return nil
 }
 

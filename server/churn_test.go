@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/confab-rtc/confab/signal"
 )
@@ -13,7 +14,9 @@ import (
 // destroyed.
 func TestChurn(t *testing.T) {
 	guard(t)
-	srv, url := startServer(t, Config{})
+	// A short grace: dropped sockets wait for a resume and then leave,
+	// racing with the others' joins and leaves.
+	srv, url := startServer(t, Config{ResumeGrace: 300 * time.Millisecond})
 	const n = 6
 	var wg sync.WaitGroup
 	for i := range n {

@@ -90,6 +90,13 @@ type Config struct {
 	// StreamDetectInterval is how long a published stream may deliver
 	// nothing before its subscribers get stream-interrupted (1 s - 60 s).
 	StreamDetectInterval time.Duration
+	// ResumeGrace is how long the session of a client whose websocket
+	// dropped (without a close frame, or silent past PeerTimeout) is kept
+	// for a resume on a new websocket; the room sees nothing unless it
+	// passes, and then a peer-leave with reason 7. 0 means
+	// signal.DefaultResumeGrace (15 s); negative turns resumption off, so
+	// a dropped client leaves at once with reason 8.
+	ResumeGrace time.Duration
 	// TopN, when positive, makes every subscriber receive only the audio
 	// of the TopN loudest speakers; 0 forwards everyone.
 	TopN int
@@ -184,6 +191,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.StreamDetectInterval < time.Second || c.StreamDetectInterval > time.Minute {
 		return c, fmt.Errorf("%w: stream detect interval %s is outside 1s-60s", ErrConfig, c.StreamDetectInterval)
+	}
+	if c.ResumeGrace == 0 {
+		c.ResumeGrace = signal.DefaultResumeGrace
 	}
 	if c.TopN < 0 {
 		return c, fmt.Errorf("%w: negative top-n %d", ErrConfig, c.TopN)

@@ -26,6 +26,8 @@ func (c *conn) dispatch(m signal.Message) {
 		c.handleSwitchRole(m)
 	case signal.TypeRenewSignature:
 		c.handleRenewSignature(m)
+	case signal.TypeResume:
+		c.handleResume(m)
 	case signal.TypeSubscribeRooms:
 		c.handleSubscribeRooms(m)
 	case signal.TypePing:
@@ -76,7 +78,7 @@ func (c *conn) handleJoin(m signal.Message) {
 		if replaced != nil {
 			replaced.log.Info("replaced by a new session of the same user")
 			replaced.send(signal.Message{Type: signal.TypeKicked, Reason: signal.ReasonBanned, Message: "signed in from another client"})
-			replaced.conn.fail(signal.ReasonBanned, signal.CloseReplaced, "replaced by a new session")
+			replaced.fail(signal.ReasonBanned, signal.CloseReplaced, "replaced by a new session")
 		}
 		if e != nil {
 			p.close()
@@ -87,6 +89,7 @@ func (c *conn) handleJoin(m signal.Message) {
 	}
 	c.errs = 0
 	c.p = p
+	c.srv.addSession(p)
 	p.spawn(p.watchSignature)
 	p.log.Info("joined", "role", p.role, "name", p.userName, "platform", clip(m.Platform))
 }
@@ -127,6 +130,9 @@ func (c *conn) leave(reason int) {
 		return
 	}
 	c.p = nil
+	if _, ok := p.detach(c, false); !ok {
+		return // a resume moved the session to a newer websocket
+	}
 	if p.room.leave(p, reason) {
 		p.log.Info("left", "reason", reason, "why", signal.ReasonText(reason))
 	}

@@ -91,7 +91,7 @@ func (p *participant) expire() {
 		p.log.Info("left", "reason", signal.ReasonSignatureExpired, "why", signal.ReasonText(signal.ReasonSignatureExpired))
 	}
 	p.send(signal.Message{Type: signal.TypePeerLeave, UserID: p.userID, Reason: signal.ReasonSignatureExpired})
-	p.conn.fail(signal.ReasonSignatureExpired, signal.CloseSignatureExpired, "signature expired")
+	p.fail(signal.ReasonSignatureExpired, signal.CloseSignatureExpired, "signature expired")
 }
 
 // handleRenewSignature extends the session with a fresh signature for the

@@ -28,7 +28,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	reason := c.readLoop()
 	// Leave before the socket is gone for good, so the room hears of it
 	// at once; then let the writer flush and close.
-	c.leave(reason)
+	c.drop(reason)
 	c.fail(reason, websocket.CloseNormalClosure, "")
 	<-c.done
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/pion/webrtc/v4"
 
@@ -16,7 +17,6 @@ import (
 // join until its leave; a new join on the same websocket makes a new one.
 type participant struct {
 	srv       *Server
-	conn      *conn
 	log       *slog.Logger
 	userID    string
 	userName  string
@@ -31,6 +31,21 @@ type participant struct {
 	cancel context.CancelFunc
 
 	sub *subscriber
+
+	// The session's signaling (resume.go), guarded by sigMu: the
+	// websocket it is attached to, nil while it waits for a resume; what
+	// is queued for the client meanwhile; when it was last attached;
+	// reattached, closed when a resume ends a wait; ending, set once the
+	// session is on its way out and can no longer be resumed. endReq
+	// (capacity 1) carries the reason that ends a detached session early.
+	sigMu       sync.Mutex
+	conn        *conn
+	backlog     []signal.Message
+	attachedAt  time.Time
+	reattached  chan struct{}
+	ending      bool
+	endReq      chan int
+	resumeToken string
 
 	mu       sync.Mutex
 	pub      *webrtc.PeerConnection // created by the first publish offer
@@ -83,6 +98,10 @@ func newParticipant(s *Server, c *conn, m signal.Message) (*participant, error) 
 		trackIDs:  map[string]bool{},
 		platform:  clip(m.Platform),
 		renewed:   make(chan struct{}, 1),
+
+		attachedAt:  time.Now(),
+		endReq:      make(chan int, 1),
+		resumeToken: newSessionID(),
 	}
 	p.ctime.Store(m.CTime)
 	p.log = s.log.With("room", m.Room, "user", m.UserID, "session", p.sessionID)
@@ -122,9 +141,6 @@ func (p *participant) enter() bool {
 	return true
 }
 
-// send queues a message to the participant's client.
-func (p *participant) send(m signal.Message) { p.conn.send(m) }
-
 // info describes the participant for joined and peer-join messages. The
 // caller holds the room's mutex.
 func (p *participant) info() signal.Peer {
@@ -148,6 +164,7 @@ func (p *participant) close() {
 	p.closed = true
 	pub := p.pub
 	p.mu.Unlock()
+	p.srv.forgetSession(p)
 	p.cancel()
 	if pub != nil {
 		if err := pub.Close(); err != nil {

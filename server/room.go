@@ -59,7 +59,7 @@ func (r *room) join(p *participant, reqID string) (replaced *participant, err *s
 	if len(r.members) >= r.srv.cfg.MaxRoomParticipants {
 		return replaced, signal.Errorf(signal.CodeRoomFull, "room %s is full (%d participants)", r.name, len(r.members)), false
 	}
-	joined := signal.Message{Type: signal.TypeJoined, ID: reqID, SessionID: p.sessionID, Room: r.name, UserID: p.userID, UserName: p.userName, Role: p.role, Peers: []signal.Peer{}}
+	joined := signal.Message{Type: signal.TypeJoined, ID: reqID, SessionID: p.sessionID, ResumeToken: p.resumeToken, Room: r.name, UserID: p.userID, UserName: p.userName, Role: p.role, Peers: []signal.Peer{}}
 	for _, q := range r.members {
 		joined.Peers = append(joined.Peers, q.info())
 	}

@@ -22,8 +22,10 @@ func TestLeaveReasons(t *testing.T) {
 	}{
 		{"leave request", Config{}, clientOpts{}, func(c *client) { c.request(signal.Message{Type: signal.TypeLeave}) }, signal.ReasonLeft},
 		{"clean websocket close", Config{}, clientOpts{}, func(c *client) { c.close() }, signal.ReasonLeft},
-		{"socket dropped without close", Config{}, clientOpts{}, func(c *client) { c.dropSocket() }, signal.ReasonNetworkCheck},
-		{"silent past the peer timeout", Config{PingInterval: 250 * time.Millisecond, PeerTimeout: 1500 * time.Millisecond}, clientOpts{noPong: true}, func(*client) {}, signal.ReasonNetworkCheck},
+		{"socket dropped without close, no resume", Config{ResumeGrace: -1}, clientOpts{}, func(c *client) { c.dropSocket() }, signal.ReasonNetworkCheck},
+		{"silent past the peer timeout, no resume", Config{PingInterval: 250 * time.Millisecond, PeerTimeout: 1500 * time.Millisecond, ResumeGrace: -1}, clientOpts{noPong: true}, func(*client) {}, signal.ReasonNetworkCheck},
+		{"socket dropped, not resumed", Config{ResumeGrace: 300 * time.Millisecond}, clientOpts{}, func(c *client) { c.dropSocket() }, signal.ReasonReconnectTimeout},
+		{"silent past the peer timeout, not resumed", Config{PingInterval: 250 * time.Millisecond, PeerTimeout: 1500 * time.Millisecond, ResumeGrace: 300 * time.Millisecond}, clientOpts{noPong: true}, func(*client) {}, signal.ReasonReconnectTimeout},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

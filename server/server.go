@@ -40,6 +40,13 @@ type Server struct {
 	closed  bool
 	connWG  sync.WaitGroup // one per websocket handler
 
+	// sessions finds a joined participant by session id for a resume;
+	// holdWG counts the detached sessions waiting for one (resume.go),
+	// which end when holdQuit closes.
+	sessions map[string]*participant
+	holdWG   sync.WaitGroup
+	holdQuit chan struct{}
+
 	// Operations (roomevents.go): the live room list, bans, webhooks,
 	// metrics and the media counters of those who left.
 	lobby   lobby
@@ -69,6 +76,9 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		api:   api,
 		rooms: map[string]*room{},
 		conns: map[*conn]struct{}{},
+
+		sessions: map[string]*participant{},
+		holdQuit: make(chan struct{}),
 		upgrader: websocket.Upgrader{
 			HandshakeTimeout: 10 * time.Second,
 			// Outgoing SDP of a big room is the largest frame.
@@ -173,6 +183,7 @@ func (s *Server) Close() error {
 	if s.closed {
 		s.mu.Unlock()
 		s.connWG.Wait()
+		s.holdWG.Wait()
 		return nil
 	}
 	s.closed = true
@@ -192,10 +203,12 @@ func (s *Server) Close() error {
 		err = ln.Close()
 	}
 	s.announceShutdown()
+	close(s.holdQuit) // detached sessions leave with reason 3 too
 	for _, c := range conns {
 		c.fail(signal.ReasonServiceUnavailable, websocket.CloseGoingAway, "server shutting down")
 	}
 	s.connWG.Wait()
+	s.holdWG.Wait() // after connWG: only connection handlers start holds
 	s.hooks.close() // after every leave was queued
 	return err
 }

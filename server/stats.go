@@ -41,6 +41,9 @@ type ParticipantInfo struct {
 	Voice bool
 	// LevelAt is when that level arrived (zero with NoLevel).
 	LevelAt time.Time
+	// Detached reports that the participant's websocket dropped and the
+	// session waits for a resume (Config.ResumeGrace).
+	Detached bool
 }
 
 // Rooms returns a snapshot of every room, sorted by name.
@@ -109,6 +112,7 @@ func (r *room) snapshot() (RoomInfo, bool) {
 			AudioLevel:       level,
 			Voice:            voice,
 			LevelAt:          at,
+			Detached:         p.detached(),
 		})
 	}
 	return info, true

@@ -31,6 +31,15 @@ type subscriber struct {
 	mu          sync.Mutex
 	wanted      map[*forwarder]bool
 	outstanding string // id of the offer awaiting its answer, "" if none
+	// offer is the outstanding offer and offerOn the websocket it went
+	// out on (nil: kept for a resume), so a resume can send it again
+	// when the socket that carried it died (resume.go).
+	offer   signal.Message
+	offerOn *conn
+	// restartICE asks the next offer for an ICE restart: the connection
+	// went disconnected or failed (the server offers this connection, so
+	// it restarts; the client restarts the one it offers).
+	restartICE atomic.Bool
 	// links hold the receiver reports about each attached track, for the
 	// participant's downlink quality (quality.go).
 	links map[*forwarder]*rrLink
@@ -57,6 +66,13 @@ func newSubscriber(p *participant) (*subscriber, error) {
 	}
 	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
 		p.log.Debug("subscribe connection", "state", st.String())
+	})
+	pc.OnICEConnectionStateChange(func(st webrtc.ICEConnectionState) {
+		if st == webrtc.ICEConnectionStateDisconnected || st == webrtc.ICEConnectionStateFailed {
+			p.log.Info("subscribe connection lost its path; restarting ICE", "ice", st.String())
+			s.restartICE.Store(true)
+			s.kick()
+		}
 	})
 	return s, nil
 }
@@ -114,7 +130,7 @@ func (s *subscriber) run() {
 			return
 		case <-s.wake:
 		}
-		if !s.reconcile() {
+		if !s.reconcile() && !s.restartICE.Load() {
 			continue
 		}
 		if id, err := s.negotiate(ctx); err != nil {
@@ -127,10 +143,29 @@ func (s *subscriber) run() {
 			if errors.Is(err, ErrNegotiationTimeout) {
 				reason, text = signal.ReasonNetworkCheck, "no answer to the subscribe offer"
 			}
-			s.p.conn.fail(reason, websocket.ClosePolicyViolation, text)
+			s.p.fail(reason, websocket.ClosePolicyViolation, text)
 			return
 		}
 	}
+}
+
+// resendOffer sends the outstanding offer again after a resume if it went
+// out on a websocket that has since died: the client may never have seen
+// it. An offer kept while detached went out with the backlog already.
+func (s *subscriber) resendOffer() {
+	s.mu.Lock()
+	if s.outstanding == "" || s.offer.ID != s.outstanding || s.offerOn == nil {
+		s.mu.Unlock()
+		return
+	}
+	msg, on := s.offer, s.offerOn
+	s.mu.Unlock()
+	via := s.p.sendVia(msg)
+	s.mu.Lock()
+	if s.offerOn == on {
+		s.offerOn = via
+	}
+	s.mu.Unlock()
 }
 
 // reconcile attaches wanted tracks and detaches unwanted ones, reporting
@@ -206,7 +241,11 @@ func (s *subscriber) negotiate(ctx context.Context) (string, error) {
 	timeout := s.p.srv.cfg.NegotiationTimeout
 	s.seq++
 	id := "sub-" + strconv.Itoa(s.seq)
-	offer, err := s.pc.CreateOffer(nil)
+	var opts *webrtc.OfferOptions
+	if s.restartICE.Swap(false) {
+		opts = &webrtc.OfferOptions{ICERestart: true}
+	}
+	offer, err := s.pc.CreateOffer(opts)
 	if err != nil {
 		s.p.log.Warn("cannot create the subscribe offer", "offer", id, "err", err)
 		return id, nil
@@ -228,18 +267,32 @@ func (s *subscriber) negotiate(ctx context.Context) (string, error) {
 	case <-timer.C:
 		return id, fmt.Errorf("%w: ICE gathering took over %s", ErrNegotiationTimeout, timeout)
 	}
+	msg := signal.Message{Type: signal.TypeOffer, ID: id, PC: signal.PCSubscribe, SDP: s.pc.LocalDescription().SDP}
 	s.mu.Lock()
 	s.outstanding = id
+	s.offer = msg
 	s.mu.Unlock()
-	s.p.send(signal.Message{Type: signal.TypeOffer, ID: id, PC: signal.PCSubscribe, SDP: s.pc.LocalDescription().SDP})
+	via := s.p.sendVia(msg)
+	s.mu.Lock()
+	s.offerOn = via
+	s.mu.Unlock()
 	timer.Reset(timeout)
 	var reply signal.Message
-	select {
-	case reply = <-s.answers:
-	case <-ctx.Done():
-		return id, ctx.Err()
-	case <-timer.C:
-		return id, fmt.Errorf("%w: no answer to subscribe offer %s within %s", ErrNegotiationTimeout, id, timeout)
+	for waiting := true; waiting; {
+		select {
+		case reply = <-s.answers:
+			waiting = false
+		case <-ctx.Done():
+			return id, ctx.Err()
+		case <-timer.C:
+			// A client whose websocket dropped cannot answer until it
+			// resumes, and gets the offer again then.
+			if more := s.p.answerWait(timeout); more > 0 {
+				timer.Reset(more)
+				continue
+			}
+			return id, fmt.Errorf("%w: no answer to subscribe offer %s within %s", ErrNegotiationTimeout, id, timeout)
+		}
 	}
 	if reply.Type == signal.TypeError {
 		return id, fmt.Errorf("%w: the client replied %d %s", ErrOfferRejected, reply.Code, clip(reply.Message))

@@ -93,7 +93,10 @@ type Message struct {
 
 	// Joined: this session's id and who is already in the room.
 	SessionID string `json:"sessionId,omitempty"`
-	Peers     []Peer `json:"peers,omitempty"`
+	// Joined and resume: the secret that resumes the session on a new
+	// websocket (PROTOCOL.md §5.8).
+	ResumeToken string `json:"resumeToken,omitempty"`
+	Peers       []Peer `json:"peers,omitempty"`
 
 	// Offer and answer.
 	PC  string `json:"pc,omitempty"`
