@@ -33,6 +33,8 @@ func (k *KeyMap) all() []namedBinding {
 		{"next_speaker", &k.NextSpeaker},
 		{"close_pane", &k.ClosePane},
 		{"choose", &k.Choose},
+		{"rooms", &k.Rooms},
+		{"find_room", &k.RoomFilter},
 		{"help", &k.Help},
 		{"leave", &k.Leave},
 		{"interrupt", &k.Interrupt},

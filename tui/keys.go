@@ -29,6 +29,11 @@ type KeyMap struct {
 	ClosePane key.Binding
 	// Choose acts on the item the focused side pane has selected.
 	Choose key.Binding
+	// Rooms opens or closes the room list beside the call.
+	Rooms key.Binding
+	// RoomFilter starts typing in the room list: a filter, or the name of
+	// a room to create.
+	RoomFilter key.Binding
 	// Help shows or hides the full list of keys.
 	Help key.Binding
 	// Leave asks to leave the room; the same key again confirms.
@@ -60,6 +65,8 @@ func DefaultKeyMap() KeyMap {
 		NextSpeaker: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "next speaker")),
 		ClosePane:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close pane")),
 		Choose:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		Rooms:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rooms")),
+		RoomFilter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find or new room")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
 		Leave:       key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "leave")),
 		Interrupt:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "leave now")),
@@ -77,8 +84,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Mute, k.PushToTalk},
-		{k.NextPane, k.SelectUp, k.SelectDown, k.Choose, k.ClosePane, k.VolumeUp, k.VolumeDown},
-		{k.Rename, k.NextMic, k.NextSpeaker},
+		{k.NextPane, k.SelectUp, k.SelectDown, k.Choose, k.ClosePane, k.RoomFilter, k.VolumeUp, k.VolumeDown},
+		{k.Rename, k.NextMic, k.NextSpeaker, k.Rooms},
 		{k.Help, k.Leave, k.Interrupt},
 	}
 }

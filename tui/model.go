@@ -61,6 +61,10 @@ type Model struct {
 	focus pane
 	// side is the open side pane, sideNone for none (see panes.go).
 	side sideKind
+	// rooms is the room list pane (r). The App owns the list across
+	// calls and lends it here; without an App it says it is not
+	// connected.
+	rooms roomsPane
 	// logScroll is how many lines the event log is scrolled up from the
 	// newest; 0 follows new lines.
 	logScroll int
@@ -83,7 +87,10 @@ func New(e Engine, opts Options) Model {
 	h := help.New()
 	h.Styles = styles.Help
 	now := opts.Clock()
+	rooms := newRoomsPane(false, styles)
+	rooms.current = e.Room()
 	return Model{
+		rooms:  rooms,
 		engine: e,
 		events: e.Events(),
 		keys:   opts.Keys,
@@ -106,7 +113,7 @@ func New(e Engine, opts Options) Model {
 
 // Init starts reading events and polling levels.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(waitEvent(m.events), tick())
+	return tea.Batch(waitEvent(m.events), tick(m.events))
 }
 
 // Update handles keys, window size, engine events and level ticks. Events
@@ -128,15 +135,24 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.now = m.clock()
 		m.pushToTalkCheck()
 	case tickMsg:
+		if m.stale(msg.from) {
+			return m, nil // the previous call's tick: let it stop
+		}
 		m.now = m.clock()
 		m.pollLevels()
-		return m, tick()
+		return m, tick(m.events)
 	case eventMsg:
+		if m.stale(msg.from) {
+			return m, nil
+		}
 		m.now = m.clock()
 		m.handleEvent(msg.ev)
 		m.logEvent(msg.ev)
 		return m, waitEvent(m.events)
 	case eventsClosedMsg:
+		if m.stale(msg.from) {
+			return m, nil
+		}
 		m.quitting = true
 		return m, tea.Quit
 	}
@@ -177,6 +193,8 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.pushToTalkPress()
 	case key.Matches(k, m.keys.NextPane):
 		m.nextPane()
+	case key.Matches(k, m.keys.Rooms):
+		return m, m.toggleSide(sideRooms)
 	case m.isPaneKey(k):
 		m.closeSide()
 	case key.Matches(k, m.keys.SelectUp):

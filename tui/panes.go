@@ -29,6 +29,7 @@ type sideKind int
 // The side panes.
 const (
 	sideNone sideKind = iota
+	sideRooms
 )
 
 // Side-pane geometry. At splitWidth columns and wider the open side pane
@@ -49,6 +50,8 @@ const (
 func (m Model) sideLines(w, h int) []string {
 	switch m.side {
 	case sideNone:
+	case sideRooms:
+		return m.rooms.lines(m.styles, w, h, m.focus == paneSide)
 	}
 	return nil
 }
@@ -58,6 +61,11 @@ func (m Model) sideLines(w, h int) []string {
 func (m Model) sideKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 	switch m.side {
 	case sideNone:
+	case sideRooms:
+		var cmd tea.Cmd
+		var handled bool
+		m.rooms, cmd, handled = m.rooms.key(k, m.keys)
+		return m, cmd, handled
 	}
 	return m, nil, false
 }
@@ -201,6 +209,7 @@ func (k KeyMap) withPaneHelp(focus pane, side sideKind) KeyMap {
 	k.SelectDown.SetHelp(k.SelectDown.Help().Key, down)
 	k.ClosePane.SetEnabled(side != sideNone)
 	k.Choose.SetEnabled(side != sideNone)
+	k.RoomFilter.SetEnabled(side == sideRooms)
 	return k
 }
 

@@ -19,15 +19,22 @@ func Run(ctx context.Context, e Engine, opts Options) error {
 // run is Run with extra program options, so tests can feed keys from a
 // reader and discard the output instead of needing a terminal.
 func run(ctx context.Context, e Engine, opts Options, extra ...tea.ProgramOption) error {
+	_, err := runModel(ctx, New(e, opts), opts.NoColor, extra...)
+	return err
+}
+
+// runModel runs a model full screen and returns the final model; ending
+// ctx is a normal way out.
+func runModel(ctx context.Context, model tea.Model, noColor bool, extra ...tea.ProgramOption) (tea.Model, error) {
 	popts := []tea.ProgramOption{tea.WithContext(ctx)}
-	if opts.NoColor {
+	if noColor {
 		// Bold and faint survive; colours are dropped even if a style has one.
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	popts = append(popts, extra...)
-	_, err := tea.NewProgram(New(e, opts), popts...).Run()
+	final, err := tea.NewProgram(model, popts...).Run()
 	if err != nil && ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {
-		return nil
+		return final, nil
 	}
-	return err
+	return final, err
 }

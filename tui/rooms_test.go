@@ -1,0 +1,440 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/confab-rtc/confab/call"
+	"github.com/confab-rtc/confab/signal"
+)
+
+// fakeLobby is a room list subscription whose changes the test sends.
+type fakeLobby struct {
+	rooms  []signal.RoomInfo
+	events chan call.Event
+	err    error
+	once   sync.Once
+}
+
+func newFakeLobby(rooms ...signal.RoomInfo) *fakeLobby {
+	return &fakeLobby{rooms: rooms, events: make(chan call.Event, 16)}
+}
+
+func (l *fakeLobby) Rooms() []signal.RoomInfo  { return l.rooms }
+func (l *fakeLobby) Events() <-chan call.Event { return l.events }
+func (l *fakeLobby) Err() error                { return l.err }
+func (l *fakeLobby) Close()                    { l.once.Do(func() { close(l.events) }) }
+
+// fakeJoiner records the rooms it was asked for and returns a fresh fake
+// engine in each, or err.
+type fakeJoiner struct {
+	mu    sync.Mutex
+	rooms []string
+	engs  []*fakeEngine
+	err   error
+}
+
+func (j *fakeJoiner) join(_ context.Context, room string) (Engine, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.rooms = append(j.rooms, room)
+	if j.err != nil {
+		return nil, j.err
+	}
+	f := newFake()
+	f.room = room
+	j.engs = append(j.engs, f)
+	return f, nil
+}
+
+func (j *fakeJoiner) joined() []string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return append([]string(nil), j.rooms...)
+}
+
+func escKey() tea.KeyPressMsg   { return tea.KeyPressMsg{Code: tea.KeyEscape} }
+func enterKey() tea.KeyPressMsg { return tea.KeyPressMsg{Code: tea.KeyEnter} }
+func downKey() tea.KeyPressMsg  { return tea.KeyPressMsg{Code: tea.KeyDown} }
+
+func containsAll(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
+}
+
+// demoRooms is the list the goldens show: the demo's two rooms, a busy
+// standup, and a room whose long name must be cut, not wrapped.
+func demoRooms() []signal.RoomInfo {
+	return []signal.RoomInfo{
+		info("demo", 4), info("lounge", 1), info("standup", 7),
+		info("quarterly-planning-with-the-whole-extended-team-and-guests", 2),
+	}
+}
+
+// appUpdate runs one message through the App.
+func appUpdate(t *testing.T, a App, msg tea.Msg) (App, tea.Cmd) {
+	t.Helper()
+	next, cmd := a.Update(msg)
+	na, ok := next.(App)
+	if !ok {
+		t.Fatalf("Update returned %T, want tui.App", next)
+	}
+	return na, cmd
+}
+
+// newTestApp returns the rooms screen of an App with a live lobby.
+func newTestApp(t *testing.T, w, h int, noColor bool, j *fakeJoiner, rooms ...signal.RoomInfo) (App, *fakeLobby) {
+	l := newFakeLobby(rooms...)
+	c := &fakeClock{t: t0}
+	a := NewApp(context.Background(), AppOptions{
+		Options: Options{UserName: "Alice", Width: w, Height: h, NoColor: noColor, Clock: c.now},
+		Join:    j.join,
+		Lobby:   func(context.Context) (Lobby, error) { return l, nil },
+	})
+	a, _ = appUpdate(t, a, lobbyDialedMsg{lobby: l})
+	return a, l
+}
+
+// roomScenarios build the screens of the rooms goldens.
+var roomScenarios = []struct {
+	name  string
+	build func(t *testing.T, w, h int, noColor bool) string
+}{
+	{"rooms-screen", func(t *testing.T, w, h int, noColor bool) string {
+		a, _ := newTestApp(t, w, h, noColor, &fakeJoiner{}, demoRooms()...)
+		a, _ = appUpdate(t, a, downKey())
+		return a.View().Content
+	}},
+	{"rooms-screen-new", func(t *testing.T, w, h int, noColor bool) string {
+		a, _ := newTestApp(t, w, h, noColor, &fakeJoiner{}, demoRooms()...)
+		for _, r := range "retro" {
+			a, _ = appUpdate(t, a, keyPress(string(r)))
+		}
+		return a.View().Content
+	}},
+	{"rooms-screen-offline", func(t *testing.T, w, h int, noColor bool) string {
+		a := NewApp(context.Background(), AppOptions{Options: Options{Width: w, Height: h, NoColor: noColor}})
+		a, _ = appUpdate(t, a, lobbyDialedMsg{err: signal.Errorf(signal.CodeWebsocketConnect, "cannot reach ws://127.0.0.1:7880: connection refused")})
+		return a.View().Content
+	}},
+	{"rooms-pane", func(t *testing.T, w, h int, noColor bool) string {
+		m := buildCall(t, w, h, noColor)
+		m.rooms.status = lobbyLive
+		m.rooms.current = "standup"
+		m.rooms.list.reset(demoRooms())
+		m, _ = update(t, m, keyPress("r"))
+		m, _ = update(t, m, downKey())
+		return m.View().Content
+	}},
+	{"rooms-pane-typing", func(t *testing.T, w, h int, noColor bool) string {
+		m := buildCall(t, w, h, noColor)
+		m.rooms.status = lobbyLive
+		m.rooms.current = "standup"
+		m.rooms.list.reset(demoRooms())
+		for _, k := range []string{"r", "/", "l", "o"} {
+			m, _ = update(t, m, keyPress(k))
+		}
+		return m.View().Content
+	}},
+}
+
+func TestGoldenRooms(t *testing.T) {
+	sizes := []struct{ w, h int }{{80, 24}, {120, 40}, {200, 60}}
+	for _, sc := range roomScenarios {
+		for _, sz := range sizes {
+			name := fmt.Sprintf("%s_%dx%d", sc.name, sz.w, sz.h)
+			t.Run(name, func(t *testing.T) {
+				out := sc.build(t, sz.w, sz.h, true)
+				lines := strings.Split(out, "\n")
+				if len(lines) != sz.h {
+					t.Errorf("%d lines, want %d", len(lines), sz.h)
+				}
+				for i, l := range lines {
+					if lw := ansi.StringWidth(l); lw > sz.w {
+						t.Errorf("line %d is %d cells wide, terminal %d", i, lw, sz.w)
+					}
+				}
+				got := ansi.Strip(out) + "\n"
+				path := filepath.Join("testdata", name+".golden")
+				if *updateGolden {
+					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (run go test ./tui -run TestGoldenRooms -update to create it)", err)
+				}
+				if got != string(want) {
+					t.Errorf("screen differs from %s (rerun with -update if intended)\ngot:\n%s\nwant:\n%s", path, got, want)
+				}
+			})
+		}
+	}
+}
+
+// TestRoomsNoColor checks that colour adds nothing the text does not say.
+func TestRoomsNoColor(t *testing.T) {
+	for _, sc := range roomScenarios {
+		colour := sc.build(t, 80, 24, false)
+		plain := sc.build(t, 80, 24, true)
+		if !colourCode.MatchString(colour) {
+			t.Errorf("%s: colour screen has no colour codes", sc.name)
+		}
+		if loc := colourCode.FindStringIndex(plain); loc != nil {
+			t.Errorf("%s: NoColor screen sets a colour: %q", sc.name, plain[loc[0]:loc[1]])
+		}
+		if ansi.Strip(colour) != ansi.Strip(plain) {
+			t.Errorf("%s: colour changes the text", sc.name)
+		}
+	}
+}
+
+// TestRoomsScreenFits renders the rooms screen with many rooms at small
+// sizes: nothing wider than the terminal, exactly its height, and the
+// selection in view.
+func TestRoomsScreenFits(t *testing.T) {
+	var many []signal.RoomInfo
+	for i := range 40 {
+		many = append(many, info(fmt.Sprintf("room-%02d", i), 40-i))
+	}
+	for _, sz := range []struct{ w, h int }{{80, 24}, {60, 16}, {40, 10}, {20, 5}, {1, 1}} {
+		a, _ := newTestApp(t, sz.w, sz.h, false, &fakeJoiner{}, many...)
+		for range 30 {
+			a, _ = appUpdate(t, a, downKey())
+		}
+		lines := strings.Split(a.View().Content, "\n")
+		if len(lines) != sz.h {
+			t.Errorf("%dx%d: %d lines", sz.w, sz.h, len(lines))
+		}
+		for i, l := range lines {
+			if lw := ansi.StringWidth(l); lw > sz.w {
+				t.Errorf("%dx%d: line %d is %d cells wide", sz.w, sz.h, i, lw)
+			}
+		}
+		if sz.h >= 10 && !strings.Contains(ansi.Strip(a.View().Content), "room-30") {
+			t.Errorf("%dx%d: the selected room-30 is not on screen:\n%s", sz.w, sz.h, ansi.Strip(a.View().Content))
+		}
+	}
+}
+
+// TestAppLobbyRetries checks the list's connection: a failed subscription
+// shows its code and a sentence and retries; a live list applies changes;
+// an ended one retries, and the next subscription replaces the list.
+func TestAppLobbyRetries(t *testing.T) {
+	a, l := newTestApp(t, 80, 24, true, &fakeJoiner{}, info("demo", 4))
+	a, cmd := appUpdate(t, a, lobbyEventMsg{ev: call.RoomCreated{RoomInfo: info("lounge", 1)}, l: l})
+	if cmd == nil {
+		t.Fatal("a lobby event did not re-arm the wait")
+	}
+	if got := a.rooms.items(); len(got) != 2 || got[1].room != "lounge" {
+		t.Fatalf("items = %+v, want demo and lounge", got)
+	}
+	// A late event of an older subscription is ignored.
+	a, _ = appUpdate(t, a, lobbyEventMsg{ev: call.RoomCreated{RoomInfo: info("ghost", 1)}, l: newFakeLobby()})
+	if len(a.rooms.items()) != 2 {
+		t.Error("an event of another lobby changed the list")
+	}
+	a, cmd = appUpdate(t, a, lobbyEndedMsg{l: l, err: signal.Errorf(signal.CodeServerLost, "the server closed the room list: EOF")})
+	if cmd == nil {
+		t.Fatal("an ended lobby did not schedule a retry")
+	}
+	text := ansi.Strip(a.View().Content)
+	if !containsAll(text, "offline", "Error 91000015") || !containsAll(a.rooms.problem, "Error 91000015: The server closed the room list: EOF.", "Check that the server runs", "Trying again in 1 second.") {
+		t.Errorf("after the lobby ended the screen says:\n%s", text)
+	}
+	a, _ = appUpdate(t, a, lobbyRetryMsg{})
+	a, _ = appUpdate(t, a, lobbyDialedMsg{err: errors.New("dial tcp: connection refused")})
+	if !strings.Contains(a.rooms.problem, "Trying again in 2 seconds") {
+		t.Errorf("the second failure in a row does not wait longer:\n%s", ansi.Strip(a.View().Content))
+	}
+	l2 := newFakeLobby(info("standup", 2))
+	a, _ = appUpdate(t, a, lobbyDialedMsg{lobby: l2})
+	text = ansi.Strip(a.View().Content)
+	if strings.Contains(text, "Error") || !strings.Contains(text, "standup") || strings.Contains(text, "lounge") || !strings.Contains(text, "● live") {
+		t.Errorf("after a new subscription the screen should show only its list, live:\n%s", text)
+	}
+}
+
+// TestAppJoinFailureStays checks that a room the Joiner refuses leaves the
+// user where they were, with the error's code and sentence.
+func TestAppJoinFailureStays(t *testing.T) {
+	j := &fakeJoiner{err: signal.Errorf(signal.CodeAuthFailed, "your signature is for room demo only. Pass --app-key, or --token-command, to join other rooms.")}
+	first := newFake()
+	first.room = "demo"
+	l := newFakeLobby(info("demo", 4), info("lounge", 1))
+	a := NewApp(context.Background(), AppOptions{
+		Options: Options{Width: 80, Height: 24, NoColor: true, Clock: (&fakeClock{t: t0}).now},
+		Engine:  first, Join: j.join,
+		Lobby: func(context.Context) (Lobby, error) { return l, nil },
+	})
+	a, cmd := appUpdate(t, a, keyPress("r"))
+	if a.call.side != sideRooms || cmd == nil {
+		t.Fatalf("r did not open the rooms pane and subscribe (side %v)", a.call.side)
+	}
+	a, _ = appUpdate(t, a, lobbyDialedMsg{lobby: l})
+	a, _ = appUpdate(t, a, downKey())
+	a, cmd = appUpdate(t, a, enterKey())
+	if cmd == nil {
+		t.Fatal("enter on lounge did not ask to join")
+	}
+	a, cmd = appUpdate(t, a, cmd())
+	if cmd == nil {
+		t.Fatal("the join was not started")
+	}
+	a, _ = appUpdate(t, a, cmd())
+	if got := j.joined(); len(got) != 1 || got[0] != "lounge" {
+		t.Fatalf("joiner asked for %v, want [lounge]", got)
+	}
+	if a.call.engine != first {
+		t.Error("a refused join replaced the call")
+	}
+	text := ansi.Strip(a.View().Content)
+	if !containsAll(text, "Error 31000004", "--app-key") || !strings.Contains(text, "room demo") {
+		t.Errorf("the pane does not say why lounge could not be joined:\n%s", text)
+	}
+	// The old call's end is still the program's end.
+	close(first.events)
+	if _, cmd := appUpdate(t, a, eventsClosedMsg{from: first.events}); cmd == nil {
+		t.Error("the call ending by itself did not end the program")
+	}
+}
+
+// TestAppSwitchIgnoresOldCall checks that the messages of the call left
+// for another room do not reach the new one: its end, events and ticks.
+func TestAppSwitchIgnoresOldCall(t *testing.T) {
+	j := &fakeJoiner{}
+	first := newFake()
+	first.room = "demo"
+	a := NewApp(context.Background(), AppOptions{
+		Options: Options{Width: 80, Height: 24, NoColor: true, Clock: (&fakeClock{t: t0}).now},
+		Engine:  first, Join: j.join,
+		Lobby: func(context.Context) (Lobby, error) { return newFakeLobby(), nil },
+	})
+	a, cmd := appUpdate(t, a, chooseRoomMsg{room: "lounge"})
+	if a.leaving != first.Events() {
+		t.Fatal("the App does not know it is leaving the first call")
+	}
+	a, _ = appUpdate(t, a, eventsClosedMsg{from: first.events})
+	if a.call.quitting {
+		t.Fatal("the end of the call being left ended the view")
+	}
+	a, _ = appUpdate(t, a, cmd())
+	if a.call.room != "lounge" || a.rooms.current != "lounge" {
+		t.Fatalf("after the join the call is in %q (pane: %q), want lounge", a.call.room, a.rooms.current)
+	}
+	a, _ = appUpdate(t, a, eventMsg{ev: call.PeerJoin{UserID: "ghost", UserName: "Ghost"}, from: first.events})
+	if a.call.people.find("ghost") != nil {
+		t.Error("an event of the old call reached the new one")
+	}
+	if _, cmd := appUpdate(t, a, tickMsg{from: first.events}); cmd != nil {
+		t.Error("a tick of the old call was re-armed: every switch would add a tick loop")
+	}
+	a, _ = appUpdate(t, a, eventMsg{ev: call.PeerJoin{UserID: "cy", UserName: "Cy"}, from: j.engs[0].events})
+	if a.call.people.find("cy") == nil {
+		t.Error("an event of the new call was dropped")
+	}
+}
+
+// TestRunAppCreatesRoom drives the real program: the rooms screen lists
+// the lobby's rooms, typing a new name and enter calls the Joiner with
+// it, and the call view of the new engine shows; q q leaves that call.
+func TestRunAppCreatesRoom(t *testing.T) {
+	j := &fakeJoiner{}
+	l := newFakeLobby(info("demo", 4), info("lounge", 1))
+	in, keys := io.Pipe()
+	out := &screenBuffer{}
+	type result struct {
+		final tea.Model
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		final, err := runApp(context.Background(), AppOptions{
+			Options: Options{UserName: "Alice", NoColor: true},
+			Join:    j.join,
+			Lobby:   func(context.Context) (Lobby, error) { return l, nil },
+		}, tea.WithInput(in), tea.WithOutput(out), tea.WithoutSignalHandler(), tea.WithWindowSize(80, 24))
+		done <- result{final, err}
+	}()
+	waitFor(t, out, "lounge")
+	if _, err := io.WriteString(keys, "retro\r"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(j.joined()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := j.joined(); len(got) != 1 || got[0] != "retro" {
+		t.Fatalf("joiner called with %v, want [retro]", got)
+	}
+	waitFor(t, out, "Your audio")
+	if _, err := io.WriteString(keys, "qq"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-done:
+		if r.err != nil {
+			t.Fatalf("runApp = %v", r.err)
+		}
+		a, ok := r.final.(App)
+		if !ok || !a.inCall || a.call.engine != j.engs[0] {
+			t.Fatalf("the program ended outside the joined call (%T)", r.final)
+		}
+		if text := ansi.Strip(a.View().Content); !containsAll(text, "room retro", "Alice (you)") {
+			t.Errorf("the last screen is not retro's call view:\n%s", text)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("runApp did not return after q q")
+	}
+	keys.Close()
+	if n := j.engs[0].leaveCount(); n != 1 {
+		t.Errorf("the joined call was left %d times, want 1", n)
+	}
+}
+
+// screenBuffer collects the program's output for waitFor.
+type screenBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *screenBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *screenBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// waitFor waits until the program has drawn text (its output stripped of
+// escape sequences), failing after a deadline.
+func waitFor(t *testing.T, b *screenBuffer, text string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if strings.Contains(ansi.Strip(b.String()), text) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("the screen never showed %q; output so far:\n%s", text, ansi.Strip(b.String()))
+}
