@@ -14,7 +14,7 @@ BUILD_PKGS := gcc g++ libc6-dev pkg-config libopus-dev libopusfile-dev libspeexd
 TEST_PKGS  := $(BUILD_PKGS) pulseaudio pulseaudio-utils tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test build deps test-deps check-go vet fmt-check clean
+.PHONY: demo test fuzz build deps test-deps check-go vet fmt-check clean
 
 demo: deps build
 	./$(BIN) demo
@@ -28,6 +28,20 @@ build: check-go
 test: test-deps check-go fmt-check vet
 	$(GO) test -race -count=1 -run '^$$' ./... >/dev/null
 	$(GO) test -race -count=1 -p 1 -timeout 20m ./...
+	$(MAKE) --no-print-directory fuzz
+
+# Each fuzz target runs for FUZZTIME (the seed corpora in testdata/fuzz run
+# with the ordinary tests too). A crasher is written to
+# PKG/testdata/fuzz/TARGET/ and fails the run: fix the code, keep the file.
+# Longer runs: make fuzz FUZZTIME=5m
+FUZZTIME ?= 15s
+FUZZ_TARGETS := ./signal:FuzzDecode ./config:FuzzParse ./audio:FuzzJitterBuffer ./server:FuzzForwardHeaderExtensions
+
+fuzz: check-go
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) $${t%%:*} || exit 1; \
+	done
 
 vet:
 	$(GO) vet ./...

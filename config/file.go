@@ -23,15 +23,23 @@ func Load(path string) (Config, error) {
 	if err != nil {
 		return cfg, err
 	}
+	return Parse(data, path)
+}
+
+// Parse reads a configuration file's contents over the defaults and
+// validates the result; name (the file's path) prefixes every error.
+// Unknown keys are an error, as in Load.
+func Parse(data []byte, name string) (Config, error) {
+	cfg := Default()
 	md, err := toml.Decode(string(data), &cfg)
 	if err != nil {
-		return cfg, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
+		return cfg, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
 	}
 	if undec := md.Undecoded(); len(undec) > 0 {
-		return cfg, fmt.Errorf("%w: %s: unknown key %q", ErrInvalid, path, undec[0].String())
+		return cfg, fmt.Errorf("%w: %s: unknown key %q", ErrInvalid, name, undec[0].String())
 	}
 	if err := cfg.Validate(); err != nil {
-		return cfg, fmt.Errorf("%s: %w", path, err)
+		return cfg, fmt.Errorf("%s: %w", name, err)
 	}
 	return cfg, nil
 }
@@ -41,12 +49,8 @@ func Load(path string) (Config, error) {
 // the old one, and the directory is synced, so a crash leaves either the old
 // file or the new one, never a torn one.
 func Save(path string, cfg Config) error {
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	buf.WriteString("# confab configuration. Flags and environment override it.\n")
-	if err := toml.NewEncoder(&buf).Encode(cfg); err != nil {
+	data, err := encode(cfg)
+	if err != nil {
 		return err
 	}
 	dir := filepath.Dir(path)
@@ -62,7 +66,7 @@ func Save(path string, cfg Config) error {
 		tmp.Close()
 		return err
 	}
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
+	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -82,4 +86,18 @@ func Save(path string, cfg Config) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// encode is what Save writes: a comment line and cfg as TOML, after
+// checking cfg is valid (a file Load would refuse is never written).
+func encode(cfg Config) ([]byte, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("# confab configuration. Flags and environment override it.\n")
+	if err := toml.NewEncoder(&buf).Encode(cfg); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
