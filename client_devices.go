@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"github.com/confab-rtc/confab/config"
 	"github.com/confab-rtc/confab/devices"
 	"github.com/confab-rtc/confab/signal"
+	"github.com/confab-rtc/confab/tui"
 )
 
 // deviceControl connects a call to its devices.Manager: it turns the
@@ -176,3 +178,38 @@ func (e switchingEngine) CycleMicrophone() { e.dc.cycle(devices.KindRecording) }
 
 // CycleSpeaker switches to the next speaker.
 func (e switchingEngine) CycleSpeaker() { e.dc.cycle(devices.KindPlayback) }
+
+// Devices returns the Manager's latest enumeration for the devices pane,
+// with the devices in use and why a kind cannot be switched.
+func (e switchingEngine) Devices() tui.DeviceList {
+	return e.dc.deviceList()
+}
+
+// ChooseMicrophone switches to the microphone id, as the user's choice.
+func (e switchingEngine) ChooseMicrophone(id string) { e.dc.set(devices.KindRecording, id) }
+
+// ChooseSpeaker switches to the speaker id, as the user's choice.
+func (e switchingEngine) ChooseSpeaker(id string) { e.dc.set(devices.KindPlayback, id) }
+
+// deviceList is the devices pane's snapshot. It copies the Manager's
+// lists under its lock and never touches a device, so the interface's
+// update loop does not wait.
+func (dc *deviceControl) deviceList() tui.DeviceList {
+	l := tui.DeviceList{MicOff: dc.off[devices.KindRecording], SpeakerOff: dc.off[devices.KindPlayback]}
+	if dc.mgr == nil {
+		const why = "no audio system: devices cannot be listed"
+		l.MicOff, l.SpeakerOff = cmp.Or(l.MicOff, why), cmp.Or(l.SpeakerOff, why)
+		return l
+	}
+	conv := func(kind string) []tui.Device {
+		var out []tui.Device
+		for _, d := range dc.mgr.Devices(kind) {
+			out = append(out, tui.Device{ID: d.ID, Name: d.Name, Default: d.Default})
+		}
+		return out
+	}
+	l.Microphones, l.Speakers = conv(devices.KindRecording), conv(devices.KindPlayback)
+	mic, spk := dc.mgr.Active()
+	l.Mic, l.Speaker = mic.ID, spk.ID
+	return l
+}

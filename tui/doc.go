@@ -7,8 +7,10 @@
 // audio stream, device and error notices, and a scrollable log of what
 // happened, worded as plain mode speaks it. Keys (KeyMap, rebindable from
 // the config file's [keys]) mute, push to talk, change a selected
-// participant's volume, rename, switch devices, list themselves (?) and
-// leave after a confirmation; tab moves between the panes.
+// participant's volume, rename, switch devices, open the devices pane (d:
+// devices in use, default or gone, a microphone meter, a speaker test
+// chime), list themselves (?) and leave after a confirmation; tab moves
+// between the panes.
 //
 // The engine reaches the view only through the typed events of package call,
 // read one at a time by a re-armed tea.Cmd; high-rate values (levels) are

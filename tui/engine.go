@@ -35,6 +35,21 @@ type Engine interface {
 	// SetUserName asks the server to rename the local user; the rename
 	// event, or an error event, follows.
 	SetUserName(name string)
+	// Devices returns the microphones and speakers the call can use now
+	// and the ones in use, from the device manager's last enumeration.
+	Devices() DeviceList
+	// ChooseMicrophone switches to the microphone id as the user's
+	// choice; a media-device event reports the switch, an error event
+	// why not.
+	ChooseMicrophone(id string)
+	// ChooseSpeaker switches to the speaker id, reported the same way.
+	ChooseSpeaker(id string)
+	// MicLevel returns the microphone's level before mute, 0-100, so a
+	// muted user can check the microphone.
+	MicLevel() int
+	// PlayTestTone plays a short chime on the speaker in use, mixed with
+	// the call; false when the call plays nothing.
+	PlayTestTone() bool
 	// UserID returns the local user's id.
 	UserID() string
 	// Room returns the id of the room the engine is in.

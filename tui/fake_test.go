@@ -26,6 +26,13 @@ type fakeEngine struct {
 	renames   []string
 	userID    string
 	room      string
+	// devices is what Devices returns; Choose* switch it and report the
+	// switch as the real engine does, with a media-device event.
+	devices  DeviceList
+	chosen   []string // "mic:ID" or "speaker:ID", in order
+	micLevel int
+	tones    int
+	noOutput bool
 }
 
 func newFake() *fakeEngine {
@@ -102,6 +109,66 @@ func (f *fakeEngine) SetUserName(name string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.renames = append(f.renames, name)
+}
+
+func (f *fakeEngine) Devices() DeviceList {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	l := f.devices
+	l.Microphones = append([]Device(nil), l.Microphones...)
+	l.Speakers = append([]Device(nil), l.Speakers...)
+	return l
+}
+
+func (f *fakeEngine) ChooseMicrophone(id string) { f.choose("recording", id) }
+func (f *fakeEngine) ChooseSpeaker(id string)    { f.choose("playback", id) }
+
+// choose records a switch, makes it the device in use and reports it.
+func (f *fakeEngine) choose(kind, id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	list, tag := f.devices.Microphones, "mic:"
+	if kind == "playback" {
+		list, tag = f.devices.Speakers, "speaker:"
+	}
+	f.chosen = append(f.chosen, tag+id)
+	for _, d := range list {
+		if d.ID != id {
+			continue
+		}
+		if kind == "playback" {
+			f.devices.Speaker = id
+		} else {
+			f.devices.Mic = id
+		}
+		select {
+		case f.events <- call.MediaDevice{Kind: kind, DeviceID: id, DeviceName: d.Name, Reason: "user"}:
+		default:
+		}
+	}
+}
+
+func (f *fakeEngine) MicLevel() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.micLevel
+}
+
+func (f *fakeEngine) PlayTestTone() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.noOutput {
+		return false
+	}
+	f.tones++
+	return true
+}
+
+// setDevices replaces the devices the fake lists.
+func (f *fakeEngine) setDevices(l DeviceList) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.devices = l
 }
 
 func (f *fakeEngine) UserID() string { return f.userID }

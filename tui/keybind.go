@@ -31,6 +31,8 @@ func (k *KeyMap) all() []namedBinding {
 		{"rename", &k.Rename},
 		{"next_mic", &k.NextMic},
 		{"next_speaker", &k.NextSpeaker},
+		{"devices", &k.Devices},
+		{"test_tone", &k.TestTone},
 		{"close_pane", &k.ClosePane},
 		{"choose", &k.Choose},
 		{"rooms", &k.Rooms},

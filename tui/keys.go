@@ -25,6 +25,11 @@ type KeyMap struct {
 	NextMic key.Binding
 	// NextSpeaker switches to the next speaker.
 	NextSpeaker key.Binding
+	// Devices opens or closes the devices pane.
+	Devices key.Binding
+	// TestTone plays a test chime on the speaker while the devices pane
+	// is open.
+	TestTone key.Binding
 	// ClosePane closes the open side pane (so does the pane's own key).
 	ClosePane key.Binding
 	// Choose acts on the item the focused side pane has selected.
@@ -63,6 +68,8 @@ func DefaultKeyMap() KeyMap {
 		Rename:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "rename yourself")),
 		NextMic:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "next mic")),
 		NextSpeaker: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "next speaker")),
+		Devices:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "devices")),
+		TestTone:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test speaker")),
 		ClosePane:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close pane")),
 		Choose:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 		Rooms:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rooms")),
@@ -85,7 +92,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Mute, k.PushToTalk},
 		{k.NextPane, k.SelectUp, k.SelectDown, k.Choose, k.ClosePane, k.RoomFilter, k.VolumeUp, k.VolumeDown},
-		{k.Rename, k.NextMic, k.NextSpeaker, k.Rooms},
+		{k.Rename, k.Devices, k.TestTone, k.NextMic, k.NextSpeaker, k.Rooms},
 		{k.Help, k.Leave, k.Interrupt},
 	}
 }

@@ -167,7 +167,7 @@ func TestHelpToggle(t *testing.T) {
 }
 
 func TestRebind(t *testing.T) {
-	keys, err := DefaultKeyMap().Rebind(map[string][]string{"mute": {"x", "f2"}, "push_to_talk": {"t"}})
+	keys, err := DefaultKeyMap().Rebind(map[string][]string{"mute": {"x", "f2"}, "push_to_talk": {"p"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,12 +176,12 @@ func TestRebind(t *testing.T) {
 	if len(f.muteCalls) != 0 {
 		t.Errorf("m still mutes after rebinding: %v", f.muteCalls)
 	}
-	m, _ = update(t, m, keyPress("t"))
+	m, _ = update(t, m, keyPress("p"))
 	if !slices.Equal(f.muteCalls, []bool{false}) {
-		t.Errorf("t does not push to talk: %v", f.muteCalls)
+		t.Errorf("p does not push to talk: %v", f.muteCalls)
 	}
 	lines := screen(m)
-	if footer := lines[len(lines)-1]; !strings.Contains(footer, "x/f2 ") || !strings.Contains(footer, "t hold to talk") {
+	if footer := lines[len(lines)-1]; !strings.Contains(footer, "x/f2 ") || !strings.Contains(footer, "p hold to talk") {
 		t.Errorf("footer = %q, want the new keys", footer)
 	}
 	if got := DefaultKeyMap().Mute.Keys(); !slices.Equal(got, []string{"m"}) {
@@ -205,7 +205,7 @@ func TestRebindErrors(t *testing.T) {
 		keys map[string][]string
 		want string
 	}{
-		{map[string][]string{"mutt": {"x"}}, `unknown action "mutt" (known: choose, close_pane, find_room, help, leave, mute, next_mic, next_pane, next_speaker, push_to_talk, rename, rooms, select_down, select_up, volume_down, volume_up)`},
+		{map[string][]string{"mutt": {"x"}}, `unknown action "mutt" (known: choose, close_pane, devices, find_room, help, leave, mute, next_mic, next_pane, next_speaker, push_to_talk, rename, rooms, select_down, select_up, test_tone, volume_down, volume_up)`},
 		{map[string][]string{"interrupt": {"x"}}, `unknown action "interrupt"`},
 		{map[string][]string{"mute": {}}, "mute has no key"},
 		{map[string][]string{"push_to_talk": {" "}}, `write "space" for the space bar`},

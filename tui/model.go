@@ -65,6 +65,8 @@ type Model struct {
 	// calls and lends it here; without an App it says it is not
 	// connected.
 	rooms roomsPane
+	// devices is the devices pane's state (devicespane.go).
+	devices devicesPane
 	// logScroll is how many lines the event log is scrolled up from the
 	// newest; 0 follows new lines.
 	logScroll int
@@ -89,7 +91,7 @@ func New(e Engine, opts Options) Model {
 	now := opts.Clock()
 	rooms := newRoomsPane(false, styles)
 	rooms.current = e.Room()
-	return Model{
+	m := Model{
 		rooms:  rooms,
 		engine: e,
 		events: e.Events(),
@@ -109,6 +111,10 @@ func New(e Engine, opts Options) Model {
 			muted: e.MicMuted(),
 		}},
 	}
+	// The devices known from the start, so one unplugged before the pane
+	// first opens is listed as gone.
+	m.refreshDevices()
+	return m
 }
 
 // Init starts reading events and polling levels.
@@ -140,6 +146,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.now = m.clock()
 		m.pollLevels()
+		m.devicesTick()
 		return m, tick(m.events)
 	case eventMsg:
 		if m.stale(msg.from) {
@@ -147,6 +154,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.now = m.clock()
 		m.handleEvent(msg.ev)
+		m.devicesEvent(msg.ev)
 		m.logEvent(msg.ev)
 		return m, waitEvent(m.events)
 	case eventsClosedMsg:
@@ -207,6 +215,10 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.changeVolume(-volumeStep)
 	case key.Matches(k, m.keys.Rename):
 		return m, m.startRename()
+	case key.Matches(k, m.keys.Devices):
+		return m, m.openDevices()
+	case m.side == sideDevices && key.Matches(k, m.keys.TestTone):
+		m.testTone()
 	case key.Matches(k, m.keys.NextMic):
 		m.engine.CycleMicrophone()
 	case key.Matches(k, m.keys.NextSpeaker):

@@ -30,6 +30,7 @@ type sideKind int
 const (
 	sideNone sideKind = iota
 	sideRooms
+	sideDevices
 )
 
 // Side-pane geometry. At splitWidth columns and wider the open side pane
@@ -52,6 +53,8 @@ func (m Model) sideLines(w, h int) []string {
 	case sideNone:
 	case sideRooms:
 		return m.rooms.lines(m.styles, w, h, m.focus == paneSide)
+	case sideDevices:
+		return m.devices.lines(m.styles, m.keys, w, h, m.focus == paneSide)
 	}
 	return nil
 }
@@ -66,6 +69,8 @@ func (m Model) sideKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 		var handled bool
 		m.rooms, cmd, handled = m.rooms.key(k, m.keys)
 		return m, cmd, handled
+	case sideDevices:
+		return m.devicesKey(k)
 	}
 	return m, nil, false
 }
@@ -210,6 +215,7 @@ func (k KeyMap) withPaneHelp(focus pane, side sideKind) KeyMap {
 	k.ClosePane.SetEnabled(side != sideNone)
 	k.Choose.SetEnabled(side != sideNone)
 	k.RoomFilter.SetEnabled(side == sideRooms)
+	k.TestTone.SetEnabled(side == sideDevices)
 	return k
 }
 

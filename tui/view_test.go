@@ -43,6 +43,7 @@ var scenarios = []struct {
 		}
 		return m
 	}},
+	{"devices", buildDevices},
 	{"confirm-leave", func(t *testing.T, w, h int, noColor bool) Model {
 		m, _ := update(t, buildCall(t, w, h, noColor), keyPress("q"))
 		return m
@@ -155,7 +156,7 @@ func TestScreenFits(t *testing.T) {
 		return m
 	}
 	builds := map[string]func(*testing.T, int, int, bool) Model{
-		"call": buildCall, "receive-only": buildReceiveOnly, "crowd": crowd,
+		"call": buildCall, "receive-only": buildReceiveOnly, "crowd": crowd, "devices": buildDevices,
 	}
 	sizes := []struct{ w, h int }{{80, 24}, {120, 40}, {100, 30}, {60, 16}, {200, 60}, {40, 10}, {20, 5}, {1, 1}}
 	for name, build := range builds {
