@@ -211,6 +211,13 @@ func (c *conn) readLoop() int {
 		if c.limitedAt(time.Now(), m) {
 			continue
 		}
+		if h := c.srv.faults.dispatch; h != nil {
+			userID := ""
+			if c.p != nil {
+				userID = c.p.userID
+			}
+			h(userID, m)
+		}
 		c.dispatch(m)
 	}
 }

@@ -24,8 +24,8 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.removeConn(c)
-	go c.writeLoop()
-	reason := c.readLoop()
+	go c.writer()
+	reason := c.serve()
 	// Leave before the socket is gone for good, so the room hears of it
 	// at once; then let the writer flush and close.
 	c.drop(reason)

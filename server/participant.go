@@ -123,6 +123,11 @@ func (p *participant) spawn(f func()) bool {
 	}
 	go func() {
 		defer p.wg.Done()
+		defer func() {
+			if v := recover(); v != nil {
+				p.crashed("goroutine", v)
+			}
+		}()
 		f()
 	}()
 	return true

@@ -71,6 +71,11 @@ func (p *participant) onTrack(remote *webrtc.TrackRemote, recv *webrtc.RTPReceiv
 		return
 	}
 	defer p.wg.Done()
+	defer func() {
+		if v := recover(); v != nil {
+			p.crashed("track forwarding", v)
+		}
+	}()
 	// The publisher's sender reports reach pion's report interceptor only
 	// when read: the receiver reports then carry LSR/DLSR, from which the
 	// publisher measures its round trip to the server.
@@ -84,6 +89,9 @@ func (p *participant) onTrack(remote *webrtc.TrackRemote, recv *webrtc.RTPReceiv
 		return
 	}
 	p.log.Info("publishing", "track", f.stream.TrackID, "kind", f.stream.Kind, "codec", f.stream.Codec)
+	if h := p.srv.faults.track; h != nil {
+		h(p.userID)
+	}
 	f.run()
 	p.room.unpublish(p, f)
 	p.log.Info("track ended", "track", f.stream.TrackID)

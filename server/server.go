@@ -54,6 +54,9 @@ type Server struct {
 	hooks   *webhooks
 	metrics *prometheus.Registry
 	totals  totals
+
+	// faults are the tests' fault-injection points (recover.go).
+	faults faultHooks
 }
 
 // New checks cfg, fills in defaults and builds a server. logger may be nil
