@@ -9,12 +9,13 @@
 // the config file's [keys]) mute, push to talk, change a selected
 // participant's volume, rename, switch devices, open the devices pane (d:
 // devices in use, default or gone, a microphone meter, a speaker test
-// chime), list themselves (?) and leave after a confirmation; tab moves
-// between the panes.
+// chime), open the stats pane (s), list themselves (?) and leave after a
+// confirmation; tab moves between the panes.
 //
 // The engine reaches the view only through the typed events of package call,
 // read one at a time by a re-armed tea.Cmd; high-rate values (levels) are
-// polled on a 100 ms tick. Nothing here calls Program.Send, so a slow
+// polled on a 100 ms tick, and the open stats pane reads Engine.Stats once
+// a second in a command's goroutine. Nothing here calls Program.Send, so a slow
 // terminal can never stall a media goroutine, and the view never waits on
 // the engine: every Engine method it calls must return at once.
 package tui

@@ -50,6 +50,11 @@ type Engine interface {
 	// PlayTestTone plays a short chime on the speaker in use, mixed with
 	// the call; false when the call plays nothing.
 	PlayTestTone() bool
+	// Stats returns a snapshot of the call's media statistics for the
+	// stats pane. It is the one method called from a command's goroutine
+	// instead of the update loop (once a second while the pane is open),
+	// as it reads pion's counters; it must still not wait on the network.
+	Stats() call.CallStats
 	// UserID returns the local user's id.
 	UserID() string
 	// Room returns the id of the room the engine is in.

@@ -24,6 +24,8 @@ type fakeEngine struct {
 	cycles    []string // "mic" or "speaker", in order
 	volumes   map[string]int
 	renames   []string
+	stats     call.CallStats
+	statsRead int
 	userID    string
 	room      string
 	// devices is what Devices returns; Choose* switch it and report the
@@ -169,6 +171,19 @@ func (f *fakeEngine) setDevices(l DeviceList) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.devices = l
+}
+
+func (f *fakeEngine) Stats() call.CallStats {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.statsRead++
+	return f.stats
+}
+
+func (f *fakeEngine) setStats(s call.CallStats) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.stats = s
 }
 
 func (f *fakeEngine) UserID() string { return f.userID }

@@ -33,6 +33,7 @@ func (k *KeyMap) all() []namedBinding {
 		{"next_speaker", &k.NextSpeaker},
 		{"devices", &k.Devices},
 		{"test_tone", &k.TestTone},
+		{"stats", &k.Stats},
 		{"close_pane", &k.ClosePane},
 		{"choose", &k.Choose},
 		{"rooms", &k.Rooms},

@@ -30,6 +30,8 @@ type KeyMap struct {
 	// TestTone plays a test chime on the speaker while the devices pane
 	// is open.
 	TestTone key.Binding
+	// Stats opens the stats pane, or closes it.
+	Stats key.Binding
 	// ClosePane closes the open side pane (so does the pane's own key).
 	ClosePane key.Binding
 	// Choose acts on the item the focused side pane has selected.
@@ -54,7 +56,7 @@ type KeyMap struct {
 // held, tab moves between the participants and the event log, the arrows
 // choose a participant whose volume + and - change or scroll the log, n
 // renames, i and o switch to the next microphone (input) and speaker
-// (output), ? lists the keys, q leaves after a confirmation and ctrl+c at
+// (output), s opens the stats pane, ? lists the keys, q leaves after a confirmation and ctrl+c at
 // once.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
@@ -70,6 +72,7 @@ func DefaultKeyMap() KeyMap {
 		NextSpeaker: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "next speaker")),
 		Devices:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "devices")),
 		TestTone:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test speaker")),
+		Stats:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stats")),
 		ClosePane:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close pane")),
 		Choose:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 		Rooms:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rooms")),
@@ -92,7 +95,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Mute, k.PushToTalk},
 		{k.NextPane, k.SelectUp, k.SelectDown, k.Choose, k.ClosePane, k.RoomFilter, k.VolumeUp, k.VolumeDown},
-		{k.Rename, k.Devices, k.TestTone, k.NextMic, k.NextSpeaker, k.Rooms},
+		{k.Rename, k.Devices, k.TestTone, k.NextMic, k.NextSpeaker, k.Rooms, k.Stats},
 		{k.Help, k.Leave, k.Interrupt},
 	}
 }

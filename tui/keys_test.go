@@ -205,7 +205,7 @@ func TestRebindErrors(t *testing.T) {
 		keys map[string][]string
 		want string
 	}{
-		{map[string][]string{"mutt": {"x"}}, `unknown action "mutt" (known: choose, close_pane, devices, find_room, help, leave, mute, next_mic, next_pane, next_speaker, push_to_talk, rename, rooms, select_down, select_up, test_tone, volume_down, volume_up)`},
+		{map[string][]string{"mutt": {"x"}}, `unknown action "mutt" (known: choose, close_pane, devices, find_room, help, leave, mute, next_mic, next_pane, next_speaker, push_to_talk, rename, rooms, select_down, select_up, stats, test_tone, volume_down, volume_up)`},
 		{map[string][]string{"interrupt": {"x"}}, `unknown action "interrupt"`},
 		{map[string][]string{"mute": {}}, "mute has no key"},
 		{map[string][]string{"push_to_talk": {" "}}, `write "space" for the space bar`},

@@ -67,6 +67,8 @@ type Model struct {
 	rooms roomsPane
 	// devices is the devices pane's state (devicespane.go).
 	devices devicesPane
+	// stats is the stats pane's state, kept while it is closed.
+	stats statsPane
 	// logScroll is how many lines the event log is scrolled up from the
 	// newest; 0 follows new lines.
 	logScroll int
@@ -157,6 +159,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.devicesEvent(msg.ev)
 		m.logEvent(msg.ev)
 		return m, waitEvent(m.events)
+	case statsMsg:
+		return m, m.stats.update(msg, m.side == sideStats, m.engine, m.people.name)
 	case eventsClosedMsg:
 		if m.stale(msg.from) {
 			return m, nil
@@ -203,6 +207,8 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.nextPane()
 	case key.Matches(k, m.keys.Rooms):
 		return m, m.toggleSide(sideRooms)
+	case key.Matches(k, m.keys.Stats):
+		return m, m.toggleSide(sideStats)
 	case m.isPaneKey(k):
 		m.closeSide()
 	case key.Matches(k, m.keys.SelectUp):

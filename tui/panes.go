@@ -31,6 +31,7 @@ const (
 	sideNone sideKind = iota
 	sideRooms
 	sideDevices
+	sideStats
 )
 
 // Side-pane geometry. At splitWidth columns and wider the open side pane
@@ -55,6 +56,8 @@ func (m Model) sideLines(w, h int) []string {
 		return m.rooms.lines(m.styles, w, h, m.focus == paneSide)
 	case sideDevices:
 		return m.devices.lines(m.styles, m.keys, w, h, m.focus == paneSide)
+	case sideStats:
+		return m.stats.lines(m.styles, w, h, m.focus == paneSide)
 	}
 	return nil
 }
@@ -71,15 +74,19 @@ func (m Model) sideKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 		return m, cmd, handled
 	case sideDevices:
 		return m.devicesKey(k)
+	case sideStats:
+		return m.statsKey(k)
 	}
 	return m, nil, false
 }
 
 // sideOpen returns the command a side pane needs when it opens (a first
-// refresh, a tick), nil for none.
-func (m Model) sideOpen(s sideKind) tea.Cmd {
+// refresh, a tick), nil for none. It may reset the pane's state.
+func (m *Model) sideOpen(s sideKind) tea.Cmd {
 	switch s {
 	case sideNone:
+	case sideStats:
+		return m.stats.open(m.engine)
 	}
 	return nil
 }

@@ -44,6 +44,14 @@ var scenarios = []struct {
 		return m
 	}},
 	{"devices", buildDevices},
+	{"stats", buildStatsCall},
+	{"stats-scrolled", func(t *testing.T, w, h int, noColor bool) Model {
+		m := buildStatsParty(t, w, h, noColor, extraSpeakers)
+		for range 2 {
+			m, _ = update(t, m, tea.KeyPressMsg{Code: tea.KeyDown})
+		}
+		return m
+	}},
 	{"confirm-leave", func(t *testing.T, w, h int, noColor bool) Model {
 		m, _ := update(t, buildCall(t, w, h, noColor), keyPress("q"))
 		return m
