@@ -59,6 +59,7 @@ type clientOptions struct {
 	record   string
 	duration time.Duration
 	noColor  bool
+	mouse    bool // --mouse or [client] mouse: clicks and the wheel in the call view
 	// keys are the call view's bindings after the configuration's [keys].
 	keys tui.KeyMap
 	// plain is --plain: one sentence a line and single keys, for screen
@@ -92,6 +93,7 @@ func (o *clientOptions) resolve(cfg config.Config) error {
 	if o.userID == "" {
 		o.userID = idFromName(o.userName)
 	}
+	o.mouse = o.mouse || cfg.Client.Mouse
 	if cfg.Client.Plain && !o.headless && (o.plainGiven == nil || !o.plainGiven()) {
 		o.plain = true
 	}

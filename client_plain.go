@@ -16,7 +16,7 @@ func runInterface(ctx context.Context, o *clientOptions, e switchingEngine, log 
 			Room: o.room, UserName: o.userName, Timestamps: o.timestamps, Logger: log,
 		})
 	}
-	return tui.Run(ctx, e, tui.Options{Room: o.room, UserName: o.userName, NoColor: o.noColor, Keys: o.keys})
+	return tui.Run(ctx, e, tui.Options{Room: o.room, UserName: o.userName, NoColor: o.noColor, Keys: o.keys, Mouse: o.mouse})
 }
 
 // interfaceResult is the command's result once the interface and the call

@@ -79,6 +79,7 @@ func addClientFlags(cmd *cobra.Command, o *clientOptions) {
 	f.StringVar(&o.record, "record", "", "write the received audio, mixed, to this WAV file")
 	f.DurationVar(&o.duration, "duration", 0, "leave after this long (0: stay)")
 	f.BoolVar(&o.noColor, "no-color", os.Getenv("NO_COLOR") != "", "no colours (also: NO_COLOR set)")
+	f.BoolVar(&o.mouse, "mouse", false, "click to select a participant or focus a pane, wheel to scroll the log (also: [client] mouse)")
 	f.BoolVar(&o.plain, "plain", false, "accessible plain mode for screen readers: one sentence a line, single-key commands (h lists them)")
 	f.BoolVar(&o.timestamps, "timestamps", false, "with --plain: start every line with the time")
 	cmd.MarkFlagsMutuallyExclusive("headless", "plain")

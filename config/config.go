@@ -73,6 +73,10 @@ type Client struct {
 	// does, so a screen-reader user sets it once; --plain=false or
 	// --headless still choose otherwise.
 	Plain bool `toml:"plain,omitempty"`
+	// Mouse turns on the call view's mouse (click to select or focus,
+	// wheel to scroll the log), as --mouse does; off, the terminal keeps
+	// selecting text with the mouse.
+	Mouse bool `toml:"mouse,omitempty"`
 }
 
 // DefaultListen is where `confab serve` listens unless told otherwise.

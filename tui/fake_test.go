@@ -17,6 +17,7 @@ type fakeEngine struct {
 	mu        sync.Mutex
 	events    chan call.Event
 	levels    map[string]int
+	levelAsks map[string]int // Level calls per user id
 	local     int
 	muted     bool
 	muteCalls []bool
@@ -39,11 +40,12 @@ type fakeEngine struct {
 
 func newFake() *fakeEngine {
 	return &fakeEngine{
-		events:  make(chan call.Event, 64),
-		levels:  map[string]int{},
-		volumes: map[string]int{},
-		userID:  "alice",
-		room:    "standup",
+		events:    make(chan call.Event, 64),
+		levels:    map[string]int{},
+		levelAsks: map[string]int{},
+		volumes:   map[string]int{},
+		userID:    "alice",
+		room:      "standup",
 	}
 }
 
@@ -52,6 +54,7 @@ func (f *fakeEngine) Events() <-chan call.Event { return f.events }
 func (f *fakeEngine) Level(id string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.levelAsks[id]++
 	return f.levels[id]
 }
 

@@ -79,6 +79,9 @@ type Model struct {
 	// footer asks to press it again.
 	confirmLeave bool
 
+	// mouse is whether clicks and the wheel are on (Options.Mouse).
+	mouse bool
+
 	quitting bool
 }
 
@@ -104,6 +107,7 @@ func New(e Engine, opts Options) Model {
 		room:   opts.Room,
 		width:  opts.Width,
 		height: opts.Height,
+		mouse:  opts.Mouse,
 		now:    now,
 		state:  call.StateConnecting,
 		words:  newLogWords(e, opts.Room, opts.UserName),
@@ -129,11 +133,17 @@ func (m Model) Init() tea.Cmd {
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
+		// Without a terminal (output to a pipe) the program reports
+		// 0x0; the size assumed until a real one arrives stays.
+		if msg.Width > 0 && msg.Height > 0 {
+			m.width, m.height = msg.Width, msg.Height
+		}
 	case tea.KeyboardEnhancementsMsg:
 		m.ptt.releases = msg.SupportsEventTypes()
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case tea.MouseMsg:
+		return m.handleMouse(msg), nil
 	case tea.KeyReleaseMsg:
 		if key.Matches(msg, m.keys.PushToTalk) {
 			m.now = m.clock()

@@ -24,6 +24,11 @@ type Options struct {
 	// NoColor renders without colour, as NO_COLOR asks. Every state that
 	// colour shows (muted, speaking, connection) is also written in words.
 	NoColor bool
+	// Mouse turns on clicks (select a participant, focus a pane) and the
+	// wheel (scroll the event log). Off by default: a terminal reporting
+	// the mouse stops selecting text with it. The keys do everything the
+	// mouse does.
+	Mouse bool
 	// Keys are the key bindings; the zero value means DefaultKeyMap().
 	Keys KeyMap
 	// Clock returns the current time; nil means time.Now. The call timer

@@ -79,15 +79,22 @@ func NewStyles(noColor bool) Styles {
 			},
 		}
 	}
+	// The palette is chosen to degrade: on a 256-colour terminal each
+	// colour maps to a near one, and on a 16-colour terminal to the
+	// basic colour of the same meaning (green 2, yellow 11, red 9, blue
+	// 12, grey 7, dim 8; the header band to black), so states that differ
+	// in colour still differ there (TestColourProfiles). Text that is
+	// neither a state nor secondary keeps the terminal's own colour, which
+	// is readable on dark and light themes alike.
 	var (
 		green  = lipgloss.Color("#3FB950")
-		yellow = lipgloss.Color("#D29922")
+		yellow = lipgloss.Color("#E8D44D")
 		red    = lipgloss.Color("#F85149")
 		blue   = lipgloss.Color("#58A6FF")
-		grey   = lipgloss.Color("#8B949E")
-		dim    = lipgloss.Color("#484F58")
-		light  = lipgloss.Color("#E6EDF3")
-		band   = lipgloss.Color("#21262D")
+		grey   = lipgloss.Color("#8A8A8A")
+		dim    = lipgloss.Color("#666666")
+		light  = lipgloss.Color("#D0D0D0")
+		band   = lipgloss.Color("#262626")
 	)
 	header := plain.Background(band).Foreground(light)
 	return Styles{
@@ -100,7 +107,7 @@ func NewStyles(noColor bool) Styles {
 		Disconnected: header.Foreground(red).Bold(true),
 		Rule:         plain.Foreground(dim),
 		Section:      bold.Foreground(grey),
-		Name:         plain.Foreground(light),
+		Name:         plain,
 		SpeakingName: bold.Foreground(green),
 		Suffix:       plain.Foreground(grey),
 		MicOn:        plain.Foreground(green),
@@ -121,13 +128,13 @@ func NewStyles(noColor bool) Styles {
 		Notice:       plain.Foreground(yellow),
 		Error:        bold.Foreground(red),
 		LogTime:      plain.Foreground(dim),
-		LogText:      plain.Foreground(grey),
+		LogText:      plain,
 		Help: help.Styles{
-			ShortKey:       bold.Foreground(light),
+			ShortKey:       bold,
 			ShortDesc:      plain.Foreground(grey),
 			ShortSeparator: plain.Foreground(dim),
 			Ellipsis:       plain.Foreground(dim),
-			FullKey:        bold.Foreground(light),
+			FullKey:        bold,
 			FullDesc:       plain.Foreground(grey),
 			FullSeparator:  plain.Foreground(dim),
 		},

@@ -22,6 +22,7 @@ const bodyFixed = 5
 func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	v.MouseMode = m.mouseMode()
 	// Key releases make push-to-talk a true hold on terminals with the
 	// kitty keyboard protocol; others ignore the request.
 	v.KeyboardEnhancements.ReportEventTypes = true
@@ -72,13 +73,28 @@ func (m Model) render() string {
 }
 
 // callBody renders the participants, the notices and the event log in w
-// cells by h lines. Participants hang from the top, the event log sits on
-// the bottom, and the blank space between them absorbs any size. When
-// space runs short the event log shrinks first (to two lines), then the
-// participant list ends with "… and N more".
+// cells by h lines (see callBodyTagged).
 func (m Model) callBody(w, h int) []string {
+	lines, _ := m.callBodyTagged(w, h)
+	return lines
+}
+
+// lineTag says what a line of the call's body shows, for the mouse: a
+// pane's title or content, and the participant a row is about.
+type lineTag struct {
+	pane pane
+	id   string
+	ok   bool
+}
+
+// callBodyTagged renders the call's body and tags each line. Participants
+// hang from the top, the event log sits on the bottom, and the blank space
+// between them absorbs any size. When space runs short the event log
+// shrinks first (to two lines), then the participant list ends with
+// "… and N more".
+func (m Model) callBodyTagged(w, h int) ([]string, []lineTag) {
 	st := m.styles
-	rows, _ := m.participantRows(w)
+	rows, ids := m.participantRows(w)
 	warn := m.warnLines(w)
 	nRows, nLog := m.layout(w, h, len(rows), len(warn))
 	if nRows < len(rows) {
@@ -86,6 +102,7 @@ func (m Model) callBody(w, h int) []string {
 			hidden := len(rows) - (nRows - 1)
 			more := strings.Repeat(" ", rowIndent) + "… and " + strconv.Itoa(hidden) + " more"
 			rows = append(rows[:nRows-1:nRows-1], st.Suffix.Render(more))
+			ids[nRows-1] = ""
 		} else {
 			rows = rows[:1]
 		}
@@ -95,7 +112,11 @@ func (m Model) callBody(w, h int) []string {
 	top := []string{
 		m.paneTitle(paneParticipants, "Participants ("+strconv.Itoa(len(m.people.others)+1)+")"),
 	}
-	top = append(top, rows...)
+	topTags := []lineTag{{pane: paneParticipants, ok: true}}
+	for i, r := range rows {
+		top = append(top, r)
+		topTags = append(topTags, lineTag{pane: paneParticipants, id: ids[i], ok: true})
+	}
 	top = append(top, "", m.streamLine(w))
 	top = append(top, warn...)
 	bottom := []string{"", m.paneTitle(paneEvents, eventsTitle(skip))}
@@ -113,7 +134,13 @@ func (m Model) callBody(w, h int) []string {
 	for len(lines)+len(bottom) < h {
 		lines = append(lines, "")
 	}
-	return append(lines, bottom...)
+	lines = append(lines, bottom...)
+	tags := make([]lineTag, h)
+	copy(tags, topTags[:min(len(topTags), len(top))])
+	for i := h - len(bottom) + 1; i < h; i++ {
+		tags[i] = lineTag{pane: paneEvents, ok: true}
+	}
+	return lines, tags
 }
 
 // warnLines renders the lines between the participants and the event

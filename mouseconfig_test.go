@@ -1,0 +1,42 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/confab-rtc/confab/config"
+)
+
+// TestMouseFromConfig: the mouse is off unless --mouse or [client] mouse
+// turns it on.
+func TestMouseFromConfig(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		config bool
+		args   []string
+		want   bool
+	}{
+		{"default off", false, nil, false},
+		{"flag", false, []string{"--mouse"}, true},
+		{"config", true, nil, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := config.Default()
+			cfg.Client.Mouse = c.config
+			o := &clientOptions{}
+			cmd := &cobra.Command{Use: "join"}
+			addClientFlags(cmd, o)
+			if err := cmd.ParseFlags(c.args); err != nil {
+				t.Fatal(err)
+			}
+			o.room, o.userName, o.appID, o.appKey = "standup", "Ann", "app", "key"
+			if err := o.resolve(cfg); err != nil {
+				t.Fatal(err)
+			}
+			if o.mouse != c.want {
+				t.Errorf("mouse = %v, want %v", o.mouse, c.want)
+			}
+		})
+	}
+}
