@@ -17,11 +17,13 @@ func TestNoWordCutAt80x24(t *testing.T) {
 			// "Events (2 newer below)") are whole by construction.
 			whole := map[string]bool{"more": true, "below)": true}
 			for _, l := range screen(sc.build(t, 400, 100, true)) {
-				for _, f := range strings.Fields(l) {
-					whole[f] = true
+				// A split screen's rule joins the words either side of it.
+				for _, f := range strings.FieldsFunc(l, func(r rune) bool { return r == ' ' || r == '│' }) {
+					whole[strings.TrimLeft(f, "▸›")] = true
 				}
 			}
 			wholeWord := func(tok string) bool {
+				tok = strings.TrimLeft(tok, "▸›") // focus and selection marks
 				if !strings.ContainsFunc(tok, unicode.IsLetter) || whole[tok] {
 					return true
 				}
