@@ -33,8 +33,9 @@ func newDemoCmd(g *globals) *cobra.Command {
 		Long: `demo starts a room server inside this process, adds three simulated people who
 take turns talking (generated speech-like audio with their own pitch and timbre), and joins
 you to the room with your microphone and speaker. Press m to mute, hold space to talk,
-i and o to switch microphone and speaker, s for call statistics, ? for every key, q twice
-to leave. --plain runs it in the accessible mode for screen readers (see 'confab join --help').`,
+i and o to switch microphone and speaker, d for the devices pane (t there plays a test
+chime), s for call statistics, ? for every key, q twice to leave. --plain runs it in the
+accessible mode for screen readers (see 'confab join --help').`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			env, err := g.start()
