@@ -16,7 +16,7 @@ import (
 // sign with. The app key never leaves this machine; only a signature
 // valid for apiTTL does.
 type apiCreds struct {
-	server, appID, appKey, user string
+	server, tlsPin, appID, appKey, user string
 }
 
 // apiTTL is how long the signatures these commands make are valid.
@@ -25,6 +25,7 @@ const apiTTL = 5 * time.Minute
 // flags registers the flags; defUser is the default signing user id.
 func (a *apiCreds) flags(f *pflag.FlagSet, defUser string) {
 	f.StringVar(&a.server, "server", "", "server URL (default: the configured client.server_url)")
+	f.StringVar(&a.tlsPin, "tls-pin", "", `trust the wss:// server by its certificate's fingerprint (default: client.tls_pin)`)
 	f.StringVar(&a.appID, "app-id", "", "app id (default: from the configuration file)")
 	f.StringVar(&a.appKey, "app-key", "", "app key (default: from the configuration file)")
 	f.StringVar(&a.user, "user", defUser, "user id the signature is made for (shown in the server's log)")
@@ -34,6 +35,9 @@ func (a *apiCreds) flags(f *pflag.FlagSet, defUser string) {
 func (a *apiCreds) resolve(cfg config.Config, path string) error {
 	if a.server == "" {
 		a.server = cfg.Client.ServerURL
+	}
+	if a.tlsPin == "" {
+		a.tlsPin = cfg.Client.TLSPin
 	}
 	if a.appID == "" && a.appKey == "" {
 		a.appID, a.appKey = cfg.App.ID, cfg.App.Key

@@ -26,6 +26,7 @@ import (
 // configuration file.
 type clientOptions struct {
 	server    string
+	tlsPin    string
 	room      string
 	userID    string
 	userName  string
@@ -78,6 +79,16 @@ func (o *clientOptions) resolve(cfg config.Config) error {
 	}
 	if err := config.CheckServerURL(o.server); err != nil {
 		return fmt.Errorf("--server: %w", err)
+	}
+	if o.tlsPin == "" {
+		o.tlsPin = cfg.Client.TLSPin
+	}
+	if o.tlsPin != "" {
+		pin, err := signal.ParseFingerprint(o.tlsPin)
+		if err != nil {
+			return fmt.Errorf("--tls-pin: %w", err)
+		}
+		o.tlsPin = pin
 	}
 	if o.userName == "" {
 		o.userName = cfg.Client.UserName
@@ -295,7 +306,7 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 		params.Outputs = append(params.Outputs, discard{})
 	}
 	eng := call.New(call.Config{
-		ServerURL: o.server, Room: o.room, UserID: o.userID, UserName: o.userName,
+		ServerURL: o.server, TLSPin: o.tlsPin, Room: o.room, UserID: o.userID, UserName: o.userName,
 		Role: o.roleNum, AppID: o.appID, Signature: o.signature, CTime: o.ctime,
 		Encoder: o.encoder,
 	}, params)

@@ -37,7 +37,7 @@ credentials from the configuration file or --app-id/--app-key.
 		ctx, cancel := context.WithTimeout(cmd.Context(), 10*time.Second)
 		defer cancel()
 		var rep server.AdminReply
-		if err := call.HTTPCall(ctx, "POST", creds.server, path, creds.bearer(sig.AdminRoom, time.Now()), req, &rep); err != nil {
+		if err := call.HTTPCall(ctx, "POST", creds.server, creds.tlsPin, path, creds.bearer(sig.AdminRoom, time.Now()), req, &rep); err != nil {
 			return err
 		}
 		return json.NewEncoder(cmd.OutOrStdout()).Encode(rep)

@@ -57,6 +57,7 @@ colour or drawing, single keys (h lists them, q twice leaves).`,
 	addClientFlags(cmd, o)
 	f := cmd.Flags()
 	f.StringVar(&o.server, "server", "", "room server URL (default: client.server_url, ws://127.0.0.1:7880)")
+	f.StringVar(&o.tlsPin, "tls-pin", "", `trust the wss:// server by its certificate's fingerprint, "sha256:..." as serve --tls-self-signed prints it (default: client.tls_pin)`)
 	f.StringVar(&o.appID, "app-id", "", "app id")
 	f.StringVar(&o.appKey, "app-key", "", "app key (to sign the join yourself)")
 	f.StringVar(&o.signature, "signature", "", "access signature from 'confab token'")

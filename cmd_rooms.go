@@ -46,7 +46,7 @@ interrupted.`,
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), 10*time.Second)
 			defer cancel()
-			rooms, err := call.ListRooms(ctx, creds.server, creds.bearer(sig.LobbyRoom, time.Now()))
+			rooms, err := call.ListRooms(ctx, creds.server, creds.tlsPin, creds.bearer(sig.LobbyRoom, time.Now()))
 			if err != nil {
 				return err
 			}
@@ -81,7 +81,7 @@ func printRooms(out io.Writer, rooms []sig.RoomInfo) error {
 // JSON lines until ctx ends or the server goes away.
 func watchRooms(ctx context.Context, out io.Writer, creds apiCreds) error {
 	s, ctime := creds.sign(sig.LobbyRoom, time.Now())
-	l, err := call.DialLobby(ctx, call.LobbyConfig{ServerURL: creds.server, AppID: creds.appID, UserID: creds.user, Signature: s, CTime: ctime})
+	l, err := call.DialLobby(ctx, call.LobbyConfig{ServerURL: creds.server, TLSPin: creds.tlsPin, AppID: creds.appID, UserID: creds.user, Signature: s, CTime: ctime})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,13 +22,21 @@ func newServeCmd(g *globals) *cobra.Command {
 	var streamDetect time.Duration
 	var resumeGrace time.Duration
 	var webhooks []string
+	var tlsCert, tlsKey string
+	var tlsSelfSigned bool
 	cmd := &cobra.Command{
 		Use:   "serve [--listen 127.0.0.1:7880] [--app-id ID --app-key KEY]",
 		Short: "Run the room server",
 		Long: `serve runs confab's room server: websocket signaling on /v1/ws and an SFU that
 forwards every participant's audio to everyone else in the room. Joins are
 checked against the access signature made from the app credentials. With none
-configured, serve creates them and saves them to the configuration file.`,
+configured, serve creates them and saves them to the configuration file.
+
+TLS: --tls-cert FILE --tls-key FILE serve https:// and wss:// with that
+certificate. For development, --tls-self-signed makes a certificate once,
+keeps it in the data dir ($XDG_DATA_HOME/confab) and prints its SHA-256
+fingerprint: clients pass it with --tls-pin (or client.tls_pin) to trust
+exactly that certificate.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			env, err := g.start()
@@ -50,12 +59,25 @@ configured, serve creates them and saves them to the configuration file.`,
 				fmt.Fprintf(cmd.OutOrStdout(), "Created app credentials (app id %s) and saved them to %s\n", cfg.App.ID, path)
 			}
 			cfg.Server.Webhooks = append(cfg.Server.Webhooks, webhooks...)
+			if tlsCert != "" || tlsKey != "" {
+				cfg.Server.TLSCert, cfg.Server.TLSKey, cfg.Server.TLSSelfSigned = tlsCert, tlsKey, false
+			}
+			if cmd.Flags().Changed("tls-self-signed") {
+				cfg.Server.TLSSelfSigned = tlsSelfSigned
+			}
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
+			fingerprint := ""
+			if cfg.Server.TLSSelfSigned {
+				if cfg.Server.TLSCert, cfg.Server.TLSKey, fingerprint, err = selfSignedCert(cfg.Server.Listen); err != nil {
+					return err
+				}
+			}
 			srv, err := server.New(server.Config{Listen: cfg.Server.Listen, AppID: cfg.App.ID, AppKey: cfg.App.Key,
 				TopN: topN, StreamDetectInterval: streamDetect, ResumeGrace: resumeGrace,
-				MaxRoomParticipants: maxParticipants, MaxRooms: maxRooms, TokenWillExpireLead: tokenLead, Webhooks: cfg.Server.Webhooks}, log)
+				MaxRoomParticipants: maxParticipants, MaxRooms: maxRooms, TokenWillExpireLead: tokenLead, Webhooks: cfg.Server.Webhooks,
+				TLSCertFile: cfg.Server.TLSCert, TLSKeyFile: cfg.Server.TLSKey}, log)
 			if err != nil {
 				return err
 			}
@@ -65,13 +87,20 @@ configured, serve creates them and saves them to the configuration file.`,
 			if err != nil {
 				return err
 			}
-			url := "ws://" + addr
+			url, pin := "ws://"+addr, ""
+			if srv.TLS() {
+				url = "wss://" + addr
+			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "confab room server listening on %s (signaling %s/v1/ws)\n", addr, url)
+			if fingerprint != "" {
+				fmt.Fprintf(out, "Self-signed TLS certificate %s, fingerprint:\n  %s\n", cfg.Server.TLSCert, fingerprint)
+				pin = " --tls-pin " + fingerprint
+			}
 			ctime := time.Now().Add(2 * time.Hour).Unix()
-			fmt.Fprintf(out, "Join from here:   confab join --server %s ROOM\n", url)
-			fmt.Fprintf(out, "Or hand this out (valid 2h, room 'lobby', user 'guest'):\n  confab join --server %s --app-id %s --user guest --signature %s --ctime %d lobby\n",
-				url, cfg.App.ID, sig.Sign(cfg.App.Key, cfg.App.ID, "lobby", "guest", ctime), ctime)
+			fmt.Fprintf(out, "Join from here:   confab join --server %s%s ROOM\n", url, pin)
+			fmt.Fprintf(out, "Or hand this out (valid 2h, room 'lobby', user 'guest'):\n  confab join --server %s%s --app-id %s --user guest --signature %s --ctime %d lobby\n",
+				url, pin, cfg.App.ID, sig.Sign(cfg.App.Key, cfg.App.ID, "lobby", "guest", ctime), ctime)
 			fmt.Fprintf(out, "More with: confab token --room ROOM --user USER\n")
 			err = <-ready
 			srv.Close()
@@ -86,6 +115,10 @@ configured, serve creates them and saves them to the configuration file.`,
 	f.IntVar(&maxRooms, "max-rooms", server.DefaultMaxRooms, "most rooms on this server; a join creating one more gets 91000020")
 	f.StringArrayVar(&webhooks, "webhook", nil, "URL to POST room and user events to, signed with the app key (repeatable; adds to [server] webhooks)")
 	f.DurationVar(&tokenLead, "token-lead", server.DefaultTokenWillExpireLead, "how long before a session's signature expires it gets token-will-expire")
+	f.StringVar(&tlsCert, "tls-cert", "", "PEM certificate (chain) to serve https:// and wss:// with (with --tls-key; or server.tls_cert)")
+	f.StringVar(&tlsKey, "tls-key", "", "PEM private key of --tls-cert (or server.tls_key)")
+	f.BoolVar(&tlsSelfSigned, "tls-self-signed", false, "serve TLS with a development certificate kept in the data dir; prints the fingerprint clients pass with --tls-pin")
+	cmd.MarkFlagsMutuallyExclusive("tls-cert", "tls-self-signed")
 	f.IntVar(&topN, "top-n", 0, "forward to each subscriber only the audio of the N loudest speakers (0: everyone)")
 	f.DurationVar(&streamDetect, "stream-detect", server.DefaultStreamDetectInterval, "how long a stream may deliver nothing before its subscribers get stream-interrupted (1s-60s)")
 	f.DurationVar(&resumeGrace, "resume-grace", sig.DefaultResumeGrace, "how long a participant whose connection dropped is kept for a resume before the room sees it leave (negative: not at all)")
@@ -118,4 +151,16 @@ func newAppCredentials() config.App {
 	_, _ = rand.Read(id)
 	_, _ = rand.Read(key)
 	return config.App{ID: "app-" + hex.EncodeToString(id), Key: hex.EncodeToString(key)}
+}
+
+// selfSignedCert returns the development certificate for a server
+// listening on listen, made on first use in the data dir, and its
+// fingerprint.
+func selfSignedCert(listen string) (cert, key, fingerprint string, err error) {
+	dir, err := config.DefaultDataDir()
+	if err != nil {
+		return "", "", "", err
+	}
+	host, _, _ := net.SplitHostPort(listen)
+	return server.SelfSignedCert(dir, []string{host}, time.Now())
 }

@@ -12,6 +12,10 @@ type Config struct {
 	// ServerURL is the room server's websocket URL; a URL without a path
 	// gets the default signaling path /v1/ws.
 	ServerURL string
+	// TLSPin, when set, trusts a wss:// server by the SHA-256 fingerprint
+	// of its certificate ("sha256:" and 64 hex digits) instead of the
+	// system's roots: for a development server's self-signed certificate.
+	TLSPin string
 	// Room, UserID and UserName identify the session (DESIGN.md §2 rules).
 	Room     string
 	UserID   string

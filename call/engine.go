@@ -243,8 +243,11 @@ func (s *session) run(ctx context.Context) error {
 	s.peers = peerMaker{log: e.log, first: e.interceptors}
 
 	dctx, dcancel := context.WithTimeout(ctx, e.cfg.JoinTimeout)
-	conn, err := dialSignal(dctx, e.cfg.ServerURL)
+	conn, err := dialSignal(dctx, e.cfg.ServerURL, e.cfg.TLSPin)
 	dcancel()
+	if se := (*signal.Error)(nil); errors.As(err, &se) {
+		return s.fail(se.Code, "%s", se.Message) // TLS: its own code and advice
+	}
 	if err != nil {
 		return s.fail(signal.CodeWebsocketConnect, "cannot reach the room server at %s: %v. Check that the server runs and the URL is right", e.cfg.ServerURL, err)
 	}

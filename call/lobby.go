@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -25,6 +26,9 @@ type LobbyConfig struct {
 	UserID    string
 	Signature string
 	CTime     int64
+	// TLSPin, when set, trusts a wss:// server by its certificate's
+	// fingerprint ("sha256:..."), as Config.TLSPin.
+	TLSPin string
 	// Timeout bounds the dial and the subscription's reply (default 10s).
 	Timeout time.Duration
 }
@@ -51,7 +55,11 @@ func DialLobby(ctx context.Context, cfg LobbyConfig) (*Lobby, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
-	sc, err := dialSignal(ctx, cfg.ServerURL)
+	sc, err := dialSignal(ctx, cfg.ServerURL, cfg.TLSPin)
+	var se *signal.Error
+	if errors.As(err, &se) {
+		return nil, se
+	}
 	if err != nil {
 		return nil, signal.Errorf(signal.CodeWebsocketConnect, "cannot reach %s: %v", cfg.ServerURL, err)
 	}
@@ -180,10 +188,10 @@ func BearerToken(appID, userID string, ctime int64, signature string) string {
 }
 
 // ListRooms fetches GET /v1/rooms with the Authorization value auth
-// (BearerToken).
-func ListRooms(ctx context.Context, server, auth string) ([]signal.RoomInfo, error) {
+// (BearerToken); tlsPin is as Config.TLSPin.
+func ListRooms(ctx context.Context, server, tlsPin, auth string) ([]signal.RoomInfo, error) {
 	var rooms []signal.RoomInfo
-	if err := HTTPCall(ctx, http.MethodGet, server, "/v1/rooms", auth, nil, &rooms); err != nil {
+	if err := HTTPCall(ctx, http.MethodGet, server, tlsPin, "/v1/rooms", auth, nil, &rooms); err != nil {
 		return nil, err
 	}
 	return rooms, nil
@@ -191,11 +199,22 @@ func ListRooms(ctx context.Context, server, auth string) ([]signal.RoomInfo, err
 
 // HTTPCall sends a request to the server's HTTP API: body (if not nil) as
 // JSON, and decodes a 200 answer into out. Any other answer becomes a
-// *signal.Error with the server's code.
-func HTTPCall(ctx context.Context, method, server, path, auth string, body, out any) error {
+// *signal.Error with the server's code. An https server is trusted as
+// Config.TLSPin says for tlsPin.
+func HTTPCall(ctx context.Context, method, server, tlsPin, path, auth string, body, out any) error {
 	base, err := HTTPBase(server)
 	if err != nil {
 		return err
+	}
+	tc, err := tlsConfig(tlsPin)
+	if err != nil {
+		return err
+	}
+	client := http.DefaultClient
+	if tc != nil {
+		tr := &http.Transport{TLSClientConfig: tc}
+		defer tr.CloseIdleConnections()
+		client = &http.Client{Transport: tr}
 	}
 	var rd io.Reader
 	if body != nil {
@@ -213,7 +232,11 @@ func HTTPCall(ctx context.Context, method, server, path, auth string, body, out 
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
+	var se *signal.Error
+	if errors.As(dialError(base, err), &se) {
+		return se
+	}
 	if err != nil {
 		return signal.Errorf(signal.CodeWebsocketConnect, "cannot reach %s: %v", base, err)
 	}

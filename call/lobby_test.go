@@ -79,11 +79,11 @@ func TestLobby(t *testing.T) {
 		t.Fatalf("want room-updated r 2, got %#v", ev)
 	}
 	auth := BearerToken(testAppID, "viewer", ctime, cfg.Signature)
-	rooms, err := ListRooms(context.Background(), url, auth)
+	rooms, err := ListRooms(context.Background(), url, "", auth)
 	if err != nil || len(rooms) != 1 || rooms[0].Room != "r" || rooms[0].Participants != 2 {
 		t.Fatalf("ListRooms = %+v, %v", rooms, err)
 	}
-	if _, err := ListRooms(context.Background(), url, BearerToken(testAppID, "viewer", ctime, "00")); !errors.As(err, &se) || se.Code != signal.CodeAuthFailed {
+	if _, err := ListRooms(context.Background(), url, "", BearerToken(testAppID, "viewer", ctime, "00")); !errors.As(err, &se) || se.Code != signal.CodeAuthFailed {
 		t.Fatalf("ListRooms with a bad signature: %v", err)
 	}
 	b.Leave()

@@ -35,6 +35,9 @@ func startServer(t *testing.T, cfg server.Config) (*server.Server, string) {
 	for srv.Addr() == nil {
 		time.Sleep(5 * time.Millisecond)
 	}
+	if srv.TLS() {
+		return srv, "wss://" + srv.Addr().String()
+	}
 	return srv, "ws://" + srv.Addr().String()
 }
 

@@ -47,14 +47,23 @@ func SignalURL(server string) (string, error) {
 	return u.String(), nil
 }
 
-func dialSignal(ctx context.Context, server string) (*sigConn, error) {
+// dialSignal connects to server's signaling websocket; a wss:// server is
+// trusted as tlsConfig says for tlsPin. TLS failures come back as
+// *signal.Error with their own codes (dialError).
+func dialSignal(ctx context.Context, server, tlsPin string) (*sigConn, error) {
 	target, err := SignalURL(server)
 	if err != nil {
 		return nil, err
 	}
-	ws, _, err := websocket.DefaultDialer.DialContext(ctx, target, nil)
+	tc, err := tlsConfig(tlsPin)
 	if err != nil {
 		return nil, err
+	}
+	dialer := *websocket.DefaultDialer
+	dialer.TLSClientConfig = tc
+	ws, _, err := dialer.DialContext(ctx, target, nil)
+	if err != nil {
+		return nil, dialError(server, err)
 	}
 	ws.SetReadLimit(maxFrameBytes)
 	c := &sigConn{ws: ws, in: make(chan signal.Message, 64)}

@@ -44,12 +44,24 @@ type Server struct {
 	// Webhooks are http(s) URLs the server POSTs room and user events to
 	// (signal/PROTOCOL.md §16).
 	Webhooks []string `toml:"webhooks,omitempty"`
+	// TLSCert and TLSKey are PEM files that make the server serve
+	// https:// and wss://; set both or neither.
+	TLSCert string `toml:"tls_cert,omitempty"`
+	TLSKey  string `toml:"tls_key,omitempty"`
+	// TLSSelfSigned serves TLS with a development certificate made once
+	// and kept in the data dir; the server prints its fingerprint for
+	// clients to pin (client.tls_pin).
+	TLSSelfSigned bool `toml:"tls_self_signed,omitempty"`
 }
 
 // Client holds the client's settings.
 type Client struct {
 	// ServerURL is the room server's websocket URL (ws:// or wss://).
 	ServerURL string `toml:"server_url"`
+	// TLSPin trusts a wss:// server by its certificate's SHA-256
+	// fingerprint ("sha256:" and 64 hex digits, as confab serve
+	// --tls-self-signed prints it) instead of the system's authorities.
+	TLSPin string `toml:"tls_pin,omitempty"`
 	// UserID is the user id to join with; empty means derived from the name.
 	UserID string `toml:"user_id"`
 	// UserName is the name shown to others.
@@ -111,6 +123,17 @@ func (c Config) Validate() error {
 	for _, w := range c.Server.Webhooks {
 		if u, err := url.Parse(w); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("%w: server.webhooks: %q must be an http or https URL", ErrInvalid, w)
+		}
+	}
+	if (c.Server.TLSCert == "") != (c.Server.TLSKey == "") {
+		return fmt.Errorf("%w: server.tls_cert and server.tls_key must be set together", ErrInvalid)
+	}
+	if c.Server.TLSSelfSigned && c.Server.TLSCert != "" {
+		return fmt.Errorf("%w: server.tls_self_signed and server.tls_cert exclude each other", ErrInvalid)
+	}
+	if c.Client.TLSPin != "" {
+		if _, err := signal.ParseFingerprint(c.Client.TLSPin); err != nil {
+			return fmt.Errorf("%w: client.tls_pin: %v", ErrInvalid, err)
 		}
 	}
 	if err := CheckServerURL(c.Client.ServerURL); err != nil {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -25,6 +26,8 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	cfg.Client.UserName = "Zoë"
 	cfg.Client.AudioProfile, cfg.Client.LowLatency = "low", true
 	cfg.Server.Webhooks = []string{"https://example.com/hook"}
+	cfg.Server.TLSCert, cfg.Server.TLSKey = "/etc/confab/cert.pem", "/etc/confab/key.pem"
+	cfg.Client.ServerURL, cfg.Client.TLSPin = "wss://example.com:7880", "sha256:"+strings.Repeat("0f", 32)
 	if err := Save(path, cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +64,9 @@ func TestLoadRejects(t *testing.T) {
 		{"action without keys", "[keys]\nmute = []\n"},
 		{"empty key", "[keys]\nmute = [\"m\", \"\"]\n"},
 		{"key not a list", "[keys]\nmute = \"m\"\n"},
+		{"tls cert without key", "[server]\ntls_cert = \"c.pem\"\n"},
+		{"self-signed and a cert", "[server]\ntls_cert = \"c.pem\"\ntls_key = \"k.pem\"\ntls_self_signed = true\n"},
+		{"bad tls pin", "[client]\ntls_pin = \"sha1:00\"\n"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -28,3 +28,18 @@ func DefaultLogPath() (string, error) {
 	}
 	return filepath.Join(dir, "confab", "confab.log"), nil
 }
+
+// DefaultDataDir is where confab keeps data it makes for itself (the
+// development TLS certificate): $XDG_DATA_HOME/confab, falling back to
+// ~/.local/share/confab as the XDG base directory spec says.
+func DefaultDataDir() (string, error) {
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", err
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "confab"), nil
+}

@@ -103,6 +103,11 @@ type Config struct {
 	// ICE selects the addresses and ports media uses.
 	ICE ICEConfig
 
+	// TLSCertFile and TLSKeyFile, both set, make Run serve HTTPS and wss://
+	// with this PEM certificate (chain) and key; both empty serve plain
+	// HTTP. SelfSignedCert makes a pair for development.
+	TLSCertFile, TLSKeyFile string
+
 	// Webhooks are the URLs room and user events are POSTed to
 	// (webhook.go, PROTOCOL.md §16). WebhookQueue bounds each URL's
 	// undelivered events (default DefaultWebhookQueue; when full the
@@ -143,6 +148,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.AppID == "" || c.AppKey == "" {
 		return c, fmt.Errorf("%w: app id and app key are required", ErrConfig)
+	}
+	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
+		return c, fmt.Errorf("%w: a TLS certificate and its key must be given together", ErrConfig)
 	}
 	if c.MaxMessageBytes == 0 {
 		c.MaxMessageBytes = signal.MaxMessageBytes

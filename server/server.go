@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -28,6 +29,7 @@ type Server struct {
 	cfg      Config
 	log      *slog.Logger
 	api      *webrtc.API
+	tls      *tls.Config // nil: plain HTTP
 	upgrader websocket.Upgrader
 	mux      *http.ServeMux
 
@@ -88,6 +90,13 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 			WriteBufferSize: 16 << 10,
 		},
 	}
+	if cfg.TLSCertFile != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("%w: TLS certificate: %v", ErrConfig, err)
+		}
+		s.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET /v1/ws", s.serveWS)
 	s.mux.HandleFunc("GET /healthz", s.serveHealth)
@@ -117,9 +126,15 @@ func (s *Server) Listen() error {
 	if err != nil {
 		return fmt.Errorf("server: %w", err)
 	}
+	if s.tls != nil {
+		ln = tls.NewListener(ln, s.tls)
+	}
 	s.ln = ln
 	return nil
 }
+
+// TLS reports whether Run serves HTTPS and wss:// (Config.TLSCertFile).
+func (s *Server) TLS() bool { return s.tls != nil }
 
 // Addr returns the address the server listens on, or nil before Listen
 // (or Run) has bound it.

@@ -31,6 +31,12 @@ const (
 	// the join would create another (no seed names this; SparkRTC's
 	// 90100217 is about users in a room).
 	CodeTooManyRooms = 91000020
+	// CodeTLSUntrusted: the server's TLS certificate is not trusted (an
+	// unknown authority, a wrong host name, expired), client side.
+	CodeTLSUntrusted = 91000030
+	// CodeTLSPinMismatch: the server's TLS certificate is not the one
+	// whose fingerprint the client pinned, client side.
+	CodeTLSPinMismatch = 91000031
 
 	// CodeBadRequest: a field is missing or has a wrong value (SparkRTC
 	// RTC_ERR_CODE_INVALID_CTRL_PARAMETER).
