@@ -124,3 +124,27 @@ func TestChime(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkMixCue is the cost of a 20 ms mixer tick without streams
+// (clear, limit, write), without and with the chime playing: what the
+// cue adds to the mixer's real-time path.
+func BenchmarkMixCue(b *testing.B) {
+	for _, withCue := range []bool{false, true} {
+		name := "without"
+		if withCue {
+			name = "with"
+		}
+		b.Run(name, func(b *testing.B) {
+			m := NewMixer(MixerConfig{})
+			m.AddOutput(discard{})
+			chime := Chime()
+			b.ReportAllocs()
+			for b.Loop() {
+				if withCue && !m.CuePlaying() {
+					m.PlayCue(chime) // once a second of audio; not the real-time path
+				}
+				m.mixFrame()
+			}
+		})
+	}
+}
