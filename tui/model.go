@@ -306,8 +306,11 @@ func (m *Model) handleEvent(ev call.Event) {
 		m.notices.ended = "You joined this room from another client, so this session ended."
 	case call.ClientBanned:
 		m.notices.ended = removalSentence(ev)
+		if ev.Reason == signal.ReasonBanned {
+			m.notices.ended = errorSentence(signal.CodeBanned, m.notices.ended)
+		}
 	case call.SignatureExpired:
-		m.notices.ended = "Your access signature expired; ask for a fresh one (confab token) and join again."
+		m.notices.ended = errorSentence(signal.CodeSignatureExpired, "your access signature expired and the call ended")
 	}
 }
 

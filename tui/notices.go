@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/confab-rtc/confab/call"
+	"github.com/confab-rtc/confab/signal"
 )
 
 // maxErrors is how many error lines the view keeps: the newest matter, and
@@ -27,21 +28,33 @@ func (n *notices) device(ev call.MediaDevice) {
 	switch ev.Kind {
 	case "recording":
 		if ev.Problem != "" {
-			text = "No microphone" + codeSuffix(ev.Code) + ": receive-only. " + sanitize(ev.Problem)
+			code := orCode(ev.Code, signal.CodeNoAudioInput)
+			text = "No microphone" + codeSuffix(code) + ": receive-only. " + endSentence(upperFirst(sanitize(ev.Problem))) + " " + errorHint(code)
 		}
 		n.mic = text
 	case "playback":
 		if ev.Problem != "" {
-			text = "No speaker" + codeSuffix(ev.Code) + ": you will not hear the call. " + sanitize(ev.Problem)
+			code := orCode(ev.Code, signal.CodeNoAudioOutput)
+			text = "No speaker" + codeSuffix(code) + ": you will not hear the call. " + endSentence(upperFirst(sanitize(ev.Problem))) + " " + errorHint(code)
 		}
 		n.speaker = text
 	}
 }
 
-// error records an error event, keeping the newest maxErrors and dropping a
-// repeat of the newest so a retry loop does not fill the screen.
+// orCode is code, or def when the event carried none: every problem on
+// screen has a code.
+func orCode(code, def int) int {
+	if code == 0 {
+		return def
+	}
+	return code
+}
+
+// error records an error event as its sentence with code and what to do,
+// keeping the newest maxErrors and dropping a repeat of the newest so a
+// retry loop does not fill the screen.
 func (n *notices) error(ev call.Error) {
-	text := fmt.Sprintf("error %d: %s", ev.Code, sanitize(ev.Message))
+	text := errorSentence(ev.Code, ev.Message)
 	if k := len(n.errors); k > 0 && n.errors[k-1] == text {
 		return
 	}

@@ -164,7 +164,7 @@ func TestRunPlainFault(t *testing.T) {
 		Room: "standup", Logger: slog.New(slog.NewTextHandler(&logBuf, nil)),
 	})
 	fmt.Fprint(w, "m\n")
-	out.expect(t, "Error 90100199: Confab hit an internal fault and leaves the call; the details are in the log file.\n")
+	out.expect(t, "Error 90100199: Confab hit an internal fault and leaves the call; the details are in the log file. Join again; if it keeps happening, report it with the log file.\n")
 	if err := waitDone(t, done); !errors.Is(err, ErrPlainFault) {
 		t.Fatalf("RunPlain = %v, want ErrPlainFault", err)
 	}

@@ -99,8 +99,8 @@ func plural(n int, unit string) string {
 	return fmt.Sprintf("%d %ss", n, unit)
 }
 
-// errorHint is what to do about an error, by code, for the errors whose
-// message does not already say it; "" when there is nothing to add.
+// errorHint is what to do about an error, by code: every error the user
+// sees says what to do next. The keys named work in both interfaces.
 func errorHint(code int) string {
 	switch code {
 	case signal.CodeNoAudioInput, signal.CodeCaptureDeviceNotFound, signal.CodeCaptureDeviceBusy:
@@ -111,14 +111,32 @@ func errorHint(code int) string {
 		return "Check the server address and your network, then join again."
 	case signal.CodeAuthFailed, signal.CodeUnknownApp:
 		return "Ask whoever runs the server for fresh credentials."
-	case signal.CodeSignatureExpired:
+	case signal.CodeSignatureExpired, signal.CodeCTimeTooFar:
 		return "Ask for a fresh signature with confab token and join again."
 	case signal.CodeRoomFull:
 		return "Try again later or join another room."
 	case signal.CodeBadRequest:
 		return "Press h or ? for the keys." // h in plain mode, ? in the call view
+	case signal.CodeRequestTooFrequent:
+		return "Wait a few seconds before trying again."
+	case signal.CodeRoleNoPermission:
+		return "Join as a joiner (--role joiner) to speak."
+	case signal.CodeInvalidUserName:
+		return "Choose a name of at most 256 bytes with n."
+	case signal.CodeInvalidUserID, signal.CodeInvalidRoomID:
+		return "Use 1 to 64 letters, digits, - or _ and join again."
+	case signal.CodeTooManyRooms:
+		return "Join one of the existing rooms, or ask whoever runs the server to allow more."
+	case signal.CodeBanned:
+		return "Ask an administrator of the room to lift the ban."
+	case signal.CodeNotJoined, signal.CodeAlreadyJoined, signal.CodeNegotiation:
+		return "Leave with q and join again."
+	case signal.CodeMalformed, signal.CodeUnknownType, signal.CodeTooLarge, signal.CodeVersion:
+		return "Use the same confab version as the server."
+	case signal.CodeInternal:
+		return "Join again; if it keeps happening, report it with the log file."
 	}
-	return ""
+	return "Leave with q and join again; if it keeps happening, report it with the log file."
 }
 
 // errorSentence renders an error as plain mode speaks it: the code first,

@@ -242,14 +242,40 @@ func (m Model) streamLine(w int) string {
 	return m.styles.Stream.Render(cutWords(" Your audio: "+text, w-rowMargin))
 }
 
-// noticeLines renders the device notices and recent errors.
+// noticeLines renders the device notices and recent errors, each wrapped
+// over at most noticeLinesMax lines so its code and what to do are read
+// whole on a small screen.
 func (m Model) noticeLines(w int) []string {
 	var out []string
 	for _, n := range m.notices.warnings() {
-		out = append(out, m.styles.Notice.Render(cutWords(" ! "+n, w-rowMargin)))
+		out = append(out, m.wrapNotice(n, w, m.styles.Notice)...)
 	}
 	for _, e := range m.notices.errors {
-		out = append(out, m.styles.Error.Render(cutWords(" ! "+e, w-rowMargin)))
+		out = append(out, m.wrapNotice(e, w, m.styles.Error)...)
+	}
+	return out
+}
+
+// noticeLinesMax is how many lines one notice may take.
+const noticeLinesMax = 2
+
+// wrapNotice renders a notice as " ! " and its words, wrapped under
+// themselves, the last line cut at a word when it runs longer.
+func (m Model) wrapNotice(text string, w int, st lipgloss.Style) []string {
+	const lead = " ! "
+	tw := max(w-rowMargin-len(lead), 1)
+	parts := strings.Split(ansi.Wordwrap(text, tw, ""), "\n")
+	if len(parts) > noticeLinesMax {
+		rest := strings.Join(parts[noticeLinesMax-1:], " ")
+		parts = append(parts[:noticeLinesMax-1], cutWords(rest, tw))
+	}
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		prefix := lead
+		if i > 0 {
+			prefix = strings.Repeat(" ", len(lead))
+		}
+		out[i] = st.Render(prefix + cutWords(p, tw))
 	}
 	return out
 }

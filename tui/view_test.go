@@ -193,7 +193,7 @@ func TestCrowdedScreenKeepsEssentials(t *testing.T) {
 		m = send(t, m, call.PeerJoin{UserID: fmt.Sprintf("u%d", i), UserName: fmt.Sprintf("User %d", i)})
 	}
 	lines := screen(m)
-	for _, want := range []string{"Alice (you)", "… and ", "Your audio:", "error 90100108", "q leave", "Participants (35)"} {
+	for _, want := range []string{"Alice (you)", "… and ", "Your audio:", "Error 90100108", "q leave", "Participants (35)"} {
 		if !containsLine(lines, want) {
 			t.Errorf("crowded screen lacks %q:\n%s", want, strings.Join(lines, "\n"))
 		}
