@@ -275,7 +275,7 @@ func (p devicesPane) deviceRow(st Styles, d seenDevice, inUse, selected bool, w 
 	case inUse:
 		symbol, style = "●", st.MicOn
 	}
-	name := cut(deviceName(d), nameW)
+	name := cutAtWord(deviceName(d), nameW)
 	out := cursor + " " + style.Render(symbol) + " " + style.Render(name)
 	if mark != "" {
 		out += strings.Repeat(" ", nameW-ansi.StringWidth(name)+rowGap) + st.Suffix.Render(mark)
@@ -304,4 +304,21 @@ func (p devicesPane) meterLine(st Styles, w int) string {
 		bar += st.BarEmpty.Render(strings.Repeat(barEmpty, bw-filled))
 	}
 	return st.Stream.Render(label) + bar + st.Stream.Render(suffix)
+}
+
+// cutAtWord shortens s to w cells at a word's end, marked "…", so a long
+// device name reads "Jabra Evolve2 65 Headset…" rather than ending in a
+// piece of a word; a first word too long for w is cut as cut does.
+func cutAtWord(s string, w int) string {
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	for i := len(s) - 1; i > 0; i-- {
+		if s[i] == ' ' {
+			if head := strings.TrimRight(s[:i], " "); head != "" && ansi.StringWidth(head)+1 <= w {
+				return head + "…"
+			}
+		}
+	}
+	return cut(s, w)
 }

@@ -244,3 +244,20 @@ func TestRunDevicesSwitchSpeaker(t *testing.T) {
 		t.Fatal("the program did not end")
 	}
 }
+
+func TestCutAtWord(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"USB Audio Mic", 20, "USB Audio Mic"},
+		{"Jabra Evolve2 65 Headset Microphone", 33, "Jabra Evolve2 65 Headset…"},
+		{"Jabra Evolve2 65 Headset Microphone", 6, "Jabra…"},
+		{"alsa_output.pci-0000_00_1f.3", 10, "alsa_outp…"},
+	} {
+		if got := cutAtWord(c.in, c.w); got != c.want {
+			t.Errorf("cutAtWord(%q, %d) = %q, want %q", c.in, c.w, got, c.want)
+		}
+	}
+}
