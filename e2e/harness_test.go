@@ -198,8 +198,15 @@ func (e *env) startClient(name string, args ...string) *client {
 		close(c.exited)
 	}()
 	t.Cleanup(func() {
-		_ = stop(cmd, 5*time.Second)
-		<-c.exited
+		// The reader goroutine owns cmd.Wait: stop here by signals only,
+		// so two Waits never race on a client still running at cleanup.
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-c.exited:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-c.exited
+		}
 	})
 	return c
 }
