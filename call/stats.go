@@ -20,6 +20,11 @@ const statsWindow = time.Second
 type CallStats struct {
 	// At is when the snapshot was taken.
 	At time.Time
+	// Window is the span the rates (bitrates, loss and FEC/concealment
+	// shares of received streams) were measured over, ending at At: about
+	// a second for a reader once a second, longer after a pause in the
+	// readings, zero on the first reading, which has no rates.
+	Window time.Duration
 	// Local is the published microphone stream; nil when not publishing.
 	Local *LocalStreamStats
 	// Remote are the streams received now, by user id.
@@ -287,7 +292,8 @@ func (l *liveMedia) rates(out *CallStats, cur reading) {
 	if n := len(l.history); n == 0 || cur.at.Sub(l.history[n-1].at) >= statsWindow/4 {
 		l.history = append(l.history, cur)
 	}
-	span := cur.at.Sub(base.at).Seconds()
+	out.Window = cur.at.Sub(base.at)
+	span := out.Window.Seconds()
 	if span <= 0 {
 		return
 	}

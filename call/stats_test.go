@@ -117,6 +117,9 @@ func TestEngineStats(t *testing.T) {
 	as := waitStats(t, a, "second reading", func(s CallStats) bool { return s.At.Sub(first.At) >= 2*time.Second })
 	l := as.Local
 	t.Logf("a clean: %s", describeStats(as))
+	if as.Window < time.Second || as.Window > 2*time.Second {
+		t.Errorf("rates over %v, want the last second or a little more (readers poll all along)", as.Window)
+	}
 	if l.Codec != "opus/48000/2" {
 		t.Errorf("local codec %q, want opus/48000/2", l.Codec)
 	}
@@ -219,14 +222,18 @@ func TestStatsWindow(t *testing.T) {
 		l.rates(&out, cur)
 		return out
 	}
-	if r := read(0).Remote[0]; r.Bitrate != 0 || r.LossPercent != 0 {
-		t.Fatalf("first reading has rates %+v, want none", r)
+	if s := read(0); s.Remote[0].Bitrate != 0 || s.Remote[0].LossPercent != 0 || s.Window != 0 {
+		t.Fatalf("first reading has rates %+v over %v, want none", s.Remote[0], s.Window)
 	}
-	if r := read(1).Remote[0]; r.Bitrate != 32000 {
-		t.Errorf("after half a second: %d b/s, want 32000 over what there is", r.Bitrate)
+	if s := read(1); s.Remote[0].Bitrate != 32000 || s.Window != 500*time.Millisecond {
+		t.Errorf("after half a second: %d b/s over %v, want 32000 over what there is", s.Remote[0].Bitrate, s.Window)
 	}
 	for i := 2; i < 10; i++ {
-		r := read(i).Remote[0]
+		s := read(i)
+		if s.Window != time.Second {
+			t.Fatalf("reading %d: rates over %v, want the last second", i, s.Window)
+		}
+		r := s.Remote[0]
 		if r.Bitrate != 32000 || math.Abs(r.LossPercent-100.0*5/30) > 0.01 || math.Abs(r.ConcealedPercent-20) > 0.01 {
 			t.Fatalf("reading %d: %d b/s, loss %.2f %%, concealed %.2f %%; want 32000, 16.67 %%, 20 %%", i, r.Bitrate, r.LossPercent, r.ConcealedPercent)
 		}
@@ -234,8 +241,12 @@ func TestStatsWindow(t *testing.T) {
 	if n := len(l.history); n > 3 {
 		t.Errorf("the history holds %d readings, want the last second's (3)", n)
 	}
+	// After a pause the rates cover it, and say so.
+	if s := read(30); s.Window != 10500*time.Millisecond || s.Remote[0].Bitrate != 32000 {
+		t.Errorf("after a 10.5 s pause: %d b/s over %v, want 32000 over 10.5 s", s.Remote[0].Bitrate, s.Window)
+	}
 	// Many readers at once add no readings closer than a quarter window.
-	at := t0.Add(5 * time.Second)
+	at := t0.Add(20 * time.Second)
 	for i := range 100 {
 		l.rates(&CallStats{}, reading{at: at.Add(time.Duration(i) * time.Millisecond)})
 	}
