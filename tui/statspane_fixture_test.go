@@ -18,7 +18,7 @@ func fourPartyStats(at time.Time, step int) call.CallStats {
 	s := uint64(step)
 	f := float64(step)
 	return call.CallStats{
-		At: at,
+		At: at, Window: time.Second,
 		Local: &call.LocalStreamStats{
 			SSRC: 0x1a2b3c4d, Codec: "opus/48000/2", Bitrate: 31_840 + 90*step,
 			PacketsSent: 14_872 + 50*s, BytesSent: 1_183_221 + 4_000*s,

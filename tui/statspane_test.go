@@ -161,6 +161,27 @@ func TestStatsPaneUnmeasured(t *testing.T) {
 	if l := screen(m)[4]; !strings.Contains(l, "loss            —") {
 		t.Errorf("the local stream before the server's first report: %q, want loss —", l)
 	}
+
+	// The engine's first reading has counters but no rates yet.
+	s = fourPartyStats(t0, 0)
+	s.Window = 0
+	m, _ = refresh(t, m, s)
+	if l := screen(m)[4]; !strings.Contains(l, "bitrate         —") || !strings.Contains(l, "packets    14,872") {
+		t.Errorf("the local stream on the first reading: %q, want bitrate — and the packets", l)
+	}
+	carol := blockLines(m, "Carol Nguyen")
+	for _, want := range []string{"bitrate         —", "packets    13,912", "loss            —", "FEC             —", "conceal         —", "buffer      86 ms"} {
+		if !strings.Contains(carol[1]+carol[2], want) {
+			t.Errorf("Carol on the first reading: %q, want %q", carol, want)
+		}
+	}
+	// Reopened after a pause, the rates span it, and the title says so.
+	s = fourPartyStats(t0.Add(5*time.Minute), 0)
+	s.Window = 4*time.Minute + 30*time.Second
+	m, _ = refresh(t, m, s)
+	if !containsLine(screen(m), "Stats at 10:05:00, rates since 10:00:30") {
+		t.Errorf("rates over 4.5 minutes, but the title is %q", screen(m)[2])
+	}
 }
 
 // TestStatsPaneScrolls: with more streams than fit, the arrows move the

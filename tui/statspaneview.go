@@ -3,6 +3,7 @@ package tui
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -34,6 +35,10 @@ const (
 	statsBadPercent  = 7.5
 )
 
+// statsLongWindow is a rate window long enough to say so in the title: the
+// pane was closed a while, and its first reading's rates span the pause.
+const statsLongWindow = 1500 * time.Millisecond
+
 // statsCell is one label and its value, with the style the value gets.
 type statsCell struct {
 	label, value string
@@ -56,6 +61,9 @@ func (p *statsPane) lines(st Styles, w, h int, focused bool) []string {
 	title := "Stats"
 	if p.have {
 		title += " at " + p.snap.At.Format("15:04:05")
+		if p.snap.Window > statsLongWindow {
+			title += ", rates since " + p.snap.At.Add(-p.snap.Window).Format("15:04:05")
+		}
 	}
 	if above, below := top, len(body)-end; above > 0 || below > 0 {
 		title += " (" + strconv.Itoa(above) + " above, " + strconv.Itoa(below) + " below)"
@@ -70,7 +78,7 @@ func (p *statsPane) lines(st Styles, w, h int, focused bool) []string {
 func (p *statsPane) content(st Styles, w, h int) (lines []string, starts []int) {
 	blocks := [][]string{p.localBlock(st, w)}
 	for _, r := range p.remote {
-		blocks = append(blocks, remoteBlock(st, w, r))
+		blocks = append(blocks, remoteBlock(st, w, r, p.snap.Window > 0))
 	}
 	blocks = append(blocks, transportBlock(st, w, p.snap.Transport))
 	n := len(blocks) - 1 // the blank lines that would part them
@@ -108,8 +116,12 @@ func (p *statsPane) localBlock(st Styles, w int) []string {
 	if l.Opus.FrameDuration > 0 {
 		detail += " · " + formatDelay(l.Opus.FrameDuration) + " frames"
 	}
+	bitrate := statsNone
+	if p.snap.Window > 0 {
+		bitrate = formatBitrate(l.Bitrate)
+	}
 	cells := []statsCell{
-		{"bitrate", formatBitrate(l.Bitrate), st.Name},
+		{"bitrate", bitrate, st.Name},
 		{"target", formatBitrate(l.Opus.Bitrate), st.Name},
 		{"packets", formatCount(l.PacketsSent), st.Name},
 		{"loss", loss, lossStyle},
@@ -122,16 +134,22 @@ func (p *statsPane) localBlock(st Styles, w int) []string {
 }
 
 // remoteBlock renders one received stream: what arrived, and how the
-// jitter buffer played it.
-func remoteBlock(st Styles, w int, r namedStream) []string {
+// jitter buffer played it. Without rated (the first reading) the figures
+// measured over a window read as not measured yet.
+func remoteBlock(st Styles, w int, r namedStream, rated bool) []string {
+	bitrate, loss, fec, conceal := statsNone, statsNone, statsNone, statsNone
+	if rated {
+		bitrate, loss = formatBitrate(r.Bitrate), formatPercent(r.LossPercent)
+		fec, conceal = formatPercent(r.FECPercent), formatPercent(r.ConcealedPercent)
+	}
 	cells := []statsCell{
-		{"bitrate", formatBitrate(r.Bitrate), st.Name},
+		{"bitrate", bitrate, st.Name},
 		{"packets", formatCount(r.PacketsReceived), st.Name},
-		{"loss", formatPercent(r.LossPercent), percentStyle(st, r.LossPercent)},
+		{"loss", loss, percentStyle(st, r.LossPercent)},
 		{"jitter", formatDelay(r.Jitter), st.Name},
 		{"RTT", formatMeasured(r.RTT), st.Name},
-		{"FEC", formatPercent(r.FECPercent), st.Name},
-		{"conceal", formatPercent(r.ConcealedPercent), percentStyle(st, r.ConcealedPercent)},
+		{"FEC", fec, st.Name},
+		{"conceal", conceal, percentStyle(st, r.ConcealedPercent)},
 		{"buffer", formatDelay(r.BufferDelay), st.Name},
 	}
 	return append([]string{blockTitle(st, w, r.name, codecText(r.Codec))}, cellGrid(st, w, cells)...)
