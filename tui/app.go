@@ -309,5 +309,5 @@ func runApp(ctx context.Context, opts AppOptions, extra ...tea.ProgramOption) (t
 	defer cancel()
 	app := NewApp(ctx, opts)
 	defer app.lobbies.close()
-	return runModel(ctx, app, opts.NoColor, extra...)
+	return runModel(ctx, app, opts.NoColor, opts.Logger, extra...)
 }

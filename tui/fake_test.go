@@ -18,17 +18,19 @@ type fakeEngine struct {
 	events    chan call.Event
 	levels    map[string]int
 	levelAsks map[string]int // Level calls per user id
-	local     int
-	muted     bool
-	muteCalls []bool
-	leaves    int
-	cycles    []string // "mic" or "speaker", in order
-	volumes   map[string]int
-	renames   []string
-	stats     call.CallStats
-	statsRead int
-	userID    string
-	room      string
+	// faultAfter > 0 makes the faultAfter-th LocalLevel call panic.
+	faultAfter int
+	local      int
+	muted      bool
+	muteCalls  []bool
+	leaves     int
+	cycles     []string // "mic" or "speaker", in order
+	volumes    map[string]int
+	renames    []string
+	stats      call.CallStats
+	statsRead  int
+	userID     string
+	room       string
 	// devices is what Devices returns; Choose* switch it and report the
 	// switch as the real engine does, with a media-device event.
 	devices  DeviceList
@@ -61,6 +63,12 @@ func (f *fakeEngine) Level(id string) int {
 func (f *fakeEngine) LocalLevel() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.faultAfter > 0 {
+		if f.faultAfter--; f.faultAfter == 0 {
+			// The test hook for a fault inside the view's update loop.
+			panic("fake engine: forced fault")
+		}
+	}
 	return f.local
 }
 

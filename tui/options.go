@@ -1,6 +1,9 @@
 package tui
 
-import "time"
+import (
+	"log/slog"
+	"time"
+)
 
 // Default terminal size, used until the terminal reports its own: the
 // smallest size the layout is designed for.
@@ -29,6 +32,9 @@ type Options struct {
 	// the mouse stops selecting text with it. The keys do everything the
 	// mouse does.
 	Mouse bool
+	// Logger receives the trace of a fault inside the view, which never
+	// goes to the terminal; nil discards it.
+	Logger *slog.Logger
 	// Keys are the key bindings; the zero value means DefaultKeyMap().
 	Keys KeyMap
 	// Clock returns the current time; nil means time.Now. The call timer

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"log/slog"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -11,7 +12,9 @@ import (
 // Run shows the call view full screen until the user leaves (q or ctrl+c,
 // which call Engine.Leave), the engine closes its event channel, or ctx
 // ends. Ending ctx is a normal way out and returns nil; it does not call
-// Leave, since whoever cancelled ctx owns the engine's shutdown.
+// Leave, since whoever cancelled ctx owns the engine's shutdown. A fault
+// inside the view leaves the call, restores the terminal, logs its trace
+// to Options.Logger and returns ErrViewFault.
 func Run(ctx context.Context, e Engine, opts Options) error {
 	return run(ctx, e, opts)
 }
@@ -19,20 +22,41 @@ func Run(ctx context.Context, e Engine, opts Options) error {
 // run is Run with extra program options, so tests can feed keys from a
 // reader and discard the output instead of needing a terminal.
 func run(ctx context.Context, e Engine, opts Options, extra ...tea.ProgramOption) error {
-	_, err := runModel(ctx, New(e, opts), opts.NoColor, extra...)
+	_, err := runModel(ctx, New(e, opts), opts.NoColor, opts.Logger, extra...)
+	if errors.Is(err, ErrViewFault) {
+		e.Leave()
+	}
 	return err
 }
 
 // runModel runs a model full screen and returns the final model; ending
-// ctx is a normal way out.
-func runModel(ctx context.Context, model tea.Model, noColor bool, extra ...tea.ProgramOption) (tea.Model, error) {
-	popts := []tea.ProgramOption{tea.WithContext(ctx)}
+// ctx is a normal way out. A panic anywhere in the program (see guard.go)
+// is logged to log and returned as ErrViewFault with the terminal
+// restored.
+func runModel(ctx context.Context, model tea.Model, noColor bool, log *slog.Logger, extra ...tea.ProgramOption) (final tea.Model, err error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithoutCatchPanics()}
 	if noColor {
 		// Bold and faint survive; colours are dropped even if a style has one.
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	popts = append(popts, extra...)
-	final, err := tea.NewProgram(model, popts...).Run()
+	p := tea.NewProgram(guarded{model}, popts...)
+	defer func() {
+		if r := recover(); r != nil {
+			// Kill restores the terminal (raw mode, alternate screen,
+			// cursor, keyboard and mouse modes) without a last frame.
+			p.Kill()
+			logFault(log, r)
+			final, err = model, ErrViewFault
+		}
+	}()
+	final, err = p.Run()
+	if g, ok := final.(guarded); ok {
+		final = g.Model
+	}
 	if err != nil && ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {
 		return final, nil
 	}
