@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"os/user"
 	"strconv"
 	"strings"
@@ -50,6 +51,9 @@ type clientOptions struct {
 	// configPath is the configuration file, where a device chosen during
 	// the call is remembered; "" remembers nothing.
 	configPath string
+	// logFile is the open log file, where standard error goes while the
+	// full-screen view runs; nil leaves standard error alone.
+	logFile *os.File
 
 	audio   audioOptions
 	encoder audio.EncoderConfig // resolved from audio by resolve

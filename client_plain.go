@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/confab-rtc/confab/internal/stderrlog"
 	"github.com/confab-rtc/confab/tui"
 )
 
@@ -16,7 +17,16 @@ func runInterface(ctx context.Context, o *clientOptions, e switchingEngine, log 
 			Room: o.room, UserName: o.userName, Timestamps: o.timestamps, Logger: log,
 		})
 	}
-	return tui.Run(ctx, e, tui.Options{Room: o.room, UserName: o.userName, NoColor: o.noColor, Keys: o.keys, Mouse: o.mouse})
+	if o.logFile != nil {
+		// C libraries (PulseAudio, miniaudio) print to fd 2, which would
+		// tear the screen: it goes to the log while the view runs.
+		if restore, err := stderrlog.Redirect(o.logFile); err != nil {
+			log.Warn("standard error stays on the terminal", "err", err)
+		} else {
+			defer restore()
+		}
+	}
+	return tui.Run(ctx, e, tui.Options{Room: o.room, UserName: o.userName, NoColor: o.noColor, Keys: o.keys, Mouse: o.mouse, Logger: log})
 }
 
 // interfaceResult is the command's result once the interface and the call

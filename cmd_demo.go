@@ -62,6 +62,7 @@ accessible mode for screen readers (see 'confab join --help').`,
 			o.server = "ws://" + addr
 			o.room = demoRoom
 			o.configPath = env.configPath
+			o.logFile = env.logFile
 			o.appID, o.appKey = creds.ID, creds.Key
 			if o.userName == "" && cfg.Client.UserName == "" {
 				o.userName = "You"

@@ -48,6 +48,7 @@ colour or drawing, single keys (h lists them, q twice leaves).`,
 			defer env.close()
 			o.room = args[0]
 			o.configPath = env.configPath
+			o.logFile = env.logFile
 			if err := o.resolve(env.cfg); err != nil {
 				return err
 			}

@@ -96,6 +96,7 @@ type runEnv struct {
 	cfg        config.Config
 	configPath string
 	log        *slog.Logger
+	logFile    *os.File // the file log writes to
 	ctx        context.Context
 	close      func()
 }
@@ -107,17 +108,17 @@ func (g *globals) start() (*runEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	log, closeLog, err := g.logger()
+	log, logFile, err := g.logger()
 	if err != nil {
 		return nil, err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	return &runEnv{cfg: cfg, configPath: path, log: log, ctx: ctx, close: func() { stop(); closeLog() }}, nil
+	return &runEnv{cfg: cfg, configPath: path, log: log, logFile: logFile, ctx: ctx, close: func() { stop(); logFile.Close() }}, nil
 }
 
 // logger opens the log file and returns a logger writing to it. Logs never
 // go to the terminal, where they would tear the interface.
-func (g *globals) logger() (*slog.Logger, func(), error) {
+func (g *globals) logger() (*slog.Logger, *os.File, error) {
 	path := g.logFile
 	if path == "" {
 		p, err := config.DefaultLogPath()
@@ -143,5 +144,5 @@ func (g *globals) logger() (*slog.Logger, func(), error) {
 		return nil, nil, err
 	}
 	log := slog.New(slog.NewJSONHandler(f, &slog.HandlerOptions{Level: level}))
-	return log, func() { f.Close() }, nil
+	return log, f, nil
 }
