@@ -234,7 +234,7 @@ func newTestModel(w, h int, noColor bool) (Model, *fakeEngine, *fakeClock) {
 }
 
 // update runs one message through the model and returns the next model.
-func update(t *testing.T, m Model, msg tea.Msg) (Model, tea.Cmd) {
+func update(t testing.TB, m Model, msg tea.Msg) (Model, tea.Cmd) {
 	t.Helper()
 	next, cmd := m.Update(msg)
 	nm, ok := next.(Model)
@@ -245,7 +245,7 @@ func update(t *testing.T, m Model, msg tea.Msg) (Model, tea.Cmd) {
 }
 
 // send delivers events to the model as the event command would.
-func send(t *testing.T, m Model, evs ...call.Event) Model {
+func send(t testing.TB, m Model, evs ...call.Event) Model {
 	t.Helper()
 	for _, ev := range evs {
 		m, _ = update(t, m, eventMsg{ev: ev})

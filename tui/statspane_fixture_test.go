@@ -75,7 +75,7 @@ var extraSpeakers = []struct{ id, name string }{
 
 // buildStatsParty is buildStatsCall with more people, each publishing a
 // clean stream like Bob's.
-func buildStatsParty(t *testing.T, w, h int, noColor bool, more []struct{ id, name string }) Model {
+func buildStatsParty(t testing.TB, w, h int, noColor bool, more []struct{ id, name string }) Model {
 	t.Helper()
 	m, f, c := newTestModel(w, h, noColor)
 	m = send(t, m,
@@ -117,7 +117,7 @@ func buildStatsParty(t *testing.T, w, h int, noColor bool, more []struct{ id, na
 
 // openStats presses the stats key and runs the first reading the pane
 // asks for, as the program would.
-func openStats(t *testing.T, m Model) Model {
+func openStats(t testing.TB, m Model) Model {
 	t.Helper()
 	m, cmd := update(t, m, keyPress("s"))
 	if m.side != sideStats || cmd == nil {
