@@ -128,7 +128,16 @@ func (o *clientOptions) resolve(cfg config.Config) error {
 		return err
 	}
 	o.encoder = enc
-	if e := signal.CheckIdentity(o.room, o.userID, o.userName); e != nil {
+	// Without a room the interface opens the rooms screen, and each room
+	// is signed when it is chosen.
+	checkRoom := o.room
+	if checkRoom == "" {
+		if o.headless || o.plain {
+			return errors.New("name the room to join: confab join ROOM (the rooms screen needs the full-screen interface)")
+		}
+		checkRoom = "r"
+	}
+	if e := signal.CheckIdentity(checkRoom, o.userID, o.userName); e != nil {
 		return e
 	}
 	switch o.role {
@@ -147,6 +156,9 @@ func (o *clientOptions) resolve(cfg config.Config) error {
 		if o.ctime == 0 || o.appID == "" {
 			return errors.New("--signature needs --ctime and --app-id too")
 		}
+		if o.room == "" {
+			return errors.New("a --signature is for one room: name it (confab join ROOM), or pass --app-id and --app-key to choose among the rooms")
+		}
 	case o.appKey != "" || cfg.App.Key != "":
 		if o.appKey == "" {
 			o.appID, o.appKey = cfg.App.ID, cfg.App.Key
@@ -157,8 +169,10 @@ func (o *clientOptions) resolve(cfg config.Config) error {
 		if o.renew == nil {
 			o.renew = appKeySigner(o.appID, o.appKey)
 		}
-		o.ctime = time.Now().Add(2 * time.Hour).Unix()
-		o.signature = signal.Sign(o.appKey, o.appID, o.room, o.userID, o.ctime)
+		if o.room != "" {
+			o.ctime = time.Now().Add(2 * time.Hour).Unix()
+			o.signature = signal.Sign(o.appKey, o.appID, o.room, o.userID, o.ctime)
+		}
 	case o.renew != nil:
 		if o.appID == "" {
 			o.appID = cfg.App.ID
@@ -166,11 +180,13 @@ func (o *clientOptions) resolve(cfg config.Config) error {
 		if o.appID == "" {
 			return errors.New("--token-command needs --app-id")
 		}
-		sig, ctime, err := o.renew(o.room, o.userID)
-		if err != nil {
-			return err
+		if o.room != "" {
+			sig, ctime, err := o.renew(o.room, o.userID)
+			if err != nil {
+				return err
+			}
+			o.signature, o.ctime = sig, ctime
 		}
-		o.signature, o.ctime = sig, ctime
 	default:
 		return errors.New("no credentials to join with: pass --signature, --ctime and --app-id (from 'confab token'), or --app-id and --app-key, or run 'confab serve' on this machine to create app credentials")
 	}
@@ -309,28 +325,21 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 		// Nothing plays, but the interface still shows who speaks.
 		params.Outputs = append(params.Outputs, discard{})
 	}
-	eng := call.New(call.Config{
-		ServerURL: o.server, TLSPin: o.tlsPin, Room: o.room, UserID: o.userID, UserName: o.userName,
-		Role: o.roleNum, AppID: o.appID, Signature: o.signature, CTime: o.ctime,
-		Encoder: o.encoder,
-	}, params)
-	for _, n := range d.notices {
-		eng.Emit(n)
-	}
-	d.dc.eng = eng
-	if d.dc.mgr != nil {
-		// Opens the devices, then polls for hot-plug and stalls; closed
-		// by d.close, before the audio context.
-		d.dc.mgr.Start(ctx)
-	}
-
+	devCtx := ctx // the devices outlive --duration's end of the call
 	if o.duration > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.duration)
 		defer cancel()
 	}
-	runErr := make(chan error, 1)
-	go func() { runErr <- eng.Run(ctx) }()
+	c := &calls{o: o, params: params, dc: d.dc, log: log, ctx: ctx, notices: d.notices}
+	d.dc.eng = c
+	var eng *call.Engine
+	if o.room != "" {
+		eng = c.start(o.room, o.signature, o.ctime)
+	}
+	// Started after the first call exists, so it hears which devices
+	// opened; closed by d.close, before the audio context.
+	c.startDevices(devCtx)
 
 	if o.headless {
 		go readCommands(stdin, eng, d.dc)
@@ -343,19 +352,15 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 			}
 			fmt.Fprintf(enc, "%s\n", line)
 		}
-		return clientResult(<-runErr)
+		return c.end()
 	}
 
-	uiErr := runInterface(ctx, o, switchingEngine{eng, d.dc}, log, stdin, stdout)
-	eng.Leave()
-	var err2 error
-	select {
-	case err2 = <-runErr:
-	case <-time.After(5 * time.Second):
-		log.Warn("the call did not end within 5s of leaving")
+	var first switchingEngine
+	if eng != nil {
+		first = switchingEngine{eng, d.dc}
 	}
-	eng.Close()
-	return interfaceResult(o, log, uiErr, clientResult(err2))
+	uiErr := runInterface(ctx, o, c, first, log, stdin, stdout)
+	return interfaceResult(o, log, uiErr, c.end())
 }
 
 // clientResult maps the engine's end to the command's result: leaving and

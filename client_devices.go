@@ -20,8 +20,8 @@ import (
 // file. An automatic fallback is never saved: the user's choice stays
 // what they chose.
 type deviceControl struct {
-	mgr        *devices.Manager // nil without an audio system
-	eng        *call.Engine     // set before the Manager starts
+	mgr        *devices.Manager              // nil without an audio system
+	eng        interface{ Emit(call.Event) } // the current call; set before the Manager starts
 	log        *slog.Logger
 	configPath string // "" saves nothing
 	// off says why a kind of device cannot be switched in this call

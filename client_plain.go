@@ -10,10 +10,12 @@ import (
 )
 
 // runInterface runs the interface the user asked for until they leave:
-// plain mode (--plain, for screen readers) or the full-screen view.
-func runInterface(ctx context.Context, o *clientOptions, e switchingEngine, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
+// plain mode (--plain, for screen readers) or the full-screen view, which
+// starts in the first call, or on the rooms screen when there is none,
+// and switches rooms through c.
+func runInterface(ctx context.Context, o *clientOptions, c *calls, first switchingEngine, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
 	if o.plain {
-		return tui.RunPlain(ctx, e, stdin, stdout, tui.PlainOptions{
+		return tui.RunPlain(ctx, first, stdin, stdout, tui.PlainOptions{
 			Room: o.room, UserName: o.userName, Timestamps: o.timestamps, Logger: log,
 		})
 	}
@@ -26,7 +28,15 @@ func runInterface(ctx context.Context, o *clientOptions, e switchingEngine, log 
 			defer restore()
 		}
 	}
-	return tui.Run(ctx, e, tui.Options{Room: o.room, UserName: o.userName, NoColor: o.noColor, Keys: o.keys, Mouse: o.mouse, Logger: log})
+	opts := tui.AppOptions{
+		Options: tui.Options{UserName: o.userName, NoColor: o.noColor, Keys: o.keys, Mouse: o.mouse, Logger: log},
+		Join:    c.join,
+		Lobby:   c.lobby,
+	}
+	if first.Engine != nil {
+		opts.Engine = first
+	}
+	return tui.RunApp(ctx, opts)
 }
 
 // interfaceResult is the command's result once the interface and the call

@@ -9,10 +9,16 @@ import (
 func newJoinCmd(g *globals) *cobra.Command {
 	o := &clientOptions{}
 	cmd := &cobra.Command{
-		Use:   "join [--server URL] [--name NAME] [--user ID] ROOM",
-		Short: "Join a room",
+		Use:   "join [--server URL] [--name NAME] [--user ID] [ROOM]",
+		Short: "Join a room, or choose one from the server's room list",
 		Long: `join connects to a room server and joins ROOM: your default microphone is sent
 to everyone in the room and everyone else is played on your default speaker.
+Without ROOM it opens the rooms screen first: the server's live room list,
+where enter joins the selected room and typing a new name creates one. In a
+call, r opens the same list beside it, and enter there leaves the call and
+joins the chosen room. Choosing rooms needs app credentials (or a
+--token-command that signs any room, and room * for the list): a --signature
+is good for its own room only.
 
 Credentials: with app credentials (in the configuration file, or --app-id and
 --app-key) join signs itself; otherwise pass what 'confab token' printed:
@@ -39,14 +45,16 @@ configuration file.
 
 --plain is the accessible mode for screen readers: one sentence a line, no
 colour or drawing, single keys (h lists them, q twice leaves).`,
-		Args: cobra.ExactArgs(1),
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, err := g.start()
 			if err != nil {
 				return err
 			}
 			defer env.close()
-			o.room = args[0]
+			if len(args) == 1 {
+				o.room = args[0]
+			}
 			o.configPath = env.configPath
 			o.logFile = env.logFile
 			if err := o.resolve(env.cfg); err != nil {

@@ -29,6 +29,10 @@ func startTmux(t *testing.T, e *env, env []string, width, height int) *tmux {
 	x := &tmux{t: t, sock: e.path("tmux.sock"), env: env}
 	x.run("new-session", "-d", "-s", "demo", "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), "sh")
 	t.Cleanup(func() { exec.Command("tmux", "-S", x.sock, "kill-server").Run() })
+	// Keys sent before the shell prints its prompt are echoed before it,
+	// and the prompt then lands where the test looks for the command's
+	// output ("# EXIT=0" instead of "EXIT=0").
+	x.waitScreen("the shell's prompt", 10*time.Second, func(s string) bool { return strings.TrimSpace(s) != "" })
 	return x
 }
 

@@ -12,6 +12,11 @@
 // chime), open the stats pane (s), list themselves (?) and leave after a
 // confirmation; tab moves between the panes.
 //
+// App (RunApp) is the whole program around the call view: the rooms screen
+// (the server's live room list, a Lobby) before the first call, and the
+// rooms pane (r) in a call, where choosing a room leaves the call and
+// joins that room through a Joiner without leaving the program.
+//
 // The engine reaches the view only through the typed events of package call,
 // read one at a time by a re-armed tea.Cmd; high-rate values (levels) are
 // polled on a 100 ms tick, and the open stats pane reads Engine.Stats once
