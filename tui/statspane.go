@@ -34,6 +34,21 @@ type statsPane struct {
 	// opening is dropped, so closing and reopening never leaves two
 	// refresh chains running.
 	gen int
+	// seq counts the snapshots taken, and memo keeps the content rendered
+	// for the last one (see content).
+	seq  int
+	memo *statsMemo
+}
+
+// statsMemo is the pane's content rendered for one snapshot at one size.
+// The screen redraws ten times a second for the meters while a snapshot
+// lasts a second, and rendering the pane's cells is about as costly as
+// the rest of the screen. It is a pure cache, shared by the copies of the
+// Model and keyed by all the content depends on, so View may fill it.
+type statsMemo struct {
+	seq, w, h int
+	lines     []string
+	starts    []int
 }
 
 // namedStream is a received stream with its sender's display name.
@@ -65,8 +80,10 @@ func refreshStats(e Engine, gen int, after time.Duration) tea.Cmd {
 // anew, and returns the command of its first reading.
 func (p *statsPane) open(e Engine) tea.Cmd {
 	p.gen++
+	p.seq++
 	p.have = false
 	p.scroll = 0
+	p.memo = &statsMemo{seq: -1}
 	return refreshStats(e, p.gen, 0)
 }
 
@@ -79,6 +96,7 @@ func (p *statsPane) update(msg statsMsg, isOpen bool, e Engine, name func(string
 		return nil
 	}
 	p.snap, p.have = msg.stats, true
+	p.seq++
 	// A new slice: the previous Model, a value, may still hold the old.
 	p.remote = make([]namedStream, 0, len(msg.stats.Remote))
 	for _, r := range msg.stats.Remote {

@@ -63,7 +63,7 @@ func fourPartyStats(at time.Time, step int) call.CallStats {
 // buildStatsCall is a four-party call, everyone publishing and Dave muted,
 // with the stats pane opened by its key and filled by its first reading
 // of fourPartyStats, taken through the pane's own command.
-func buildStatsCall(t *testing.T, w, h int, noColor bool) Model {
+func buildStatsCall(t testing.TB, w, h int, noColor bool) Model {
 	t.Helper()
 	return buildStatsParty(t, w, h, noColor, nil)
 }

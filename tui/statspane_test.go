@@ -48,8 +48,9 @@ func sideOf(m Model, l string) string {
 // TestStatsPaneOpensRefreshesCloses: s opens the pane with the focus and
 // its first reading at once; each reading re-arms the next; s closes it,
 // and a reading still on its way then ends the chain instead of showing.
-// A reading of an earlier opening never shows in a later one, and
-// rendering never reads the engine.
+// A reading of an earlier opening never shows in a later one; rendering
+// never reads the engine, and what it keeps of a reading follows the
+// terminal's size.
 func TestStatsPaneOpensRefreshesCloses(t *testing.T) {
 	m := buildStatsCall(t, 80, 24, true)
 	f := m.engine.(*fakeEngine)
@@ -66,6 +67,11 @@ func TestStatsPaneOpensRefreshesCloses(t *testing.T) {
 	}
 	if f.statsRead != reads {
 		t.Errorf("rendering read the engine's stats %d times", f.statsRead-reads)
+	}
+	// A narrower terminal lays the same reading out anew: three columns.
+	narrow, _ := update(t, m, tea.WindowSizeMsg{Width: 60, Height: 24})
+	if c := blockLines(narrow, "Carol Nguyen"); c == nil || !strings.Contains(c[1], "loss") || !strings.HasPrefix(c[2], "  jitter") {
+		t.Errorf("at 60 columns Carol's block is %q, want three cells a line", c)
 	}
 
 	m, cmd := refresh(t, m, fourPartyStats(t0.Add(5*time.Minute+time.Second), 1))
@@ -331,5 +337,20 @@ func TestStatsFormats(t *testing.T) {
 	}
 	if _, _, _, ok := candidateParts("udp4 host"); ok {
 		t.Error("candidateParts accepted two words")
+	}
+}
+
+// BenchmarkStatsPaneView renders the call screen with the stats pane of a
+// four-party call open, as every frame does while it is (the level tick
+// redraws ten times a second).
+func BenchmarkStatsPaneView(b *testing.B) {
+	for _, sz := range []struct{ w, h int }{{80, 24}, {200, 60}} {
+		b.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(b *testing.B) {
+			m := buildStatsCall(b, sz.w, sz.h, false)
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = m.View()
+			}
+		})
 	}
 }

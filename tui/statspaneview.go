@@ -76,6 +76,14 @@ func (p *statsPane) lines(st Styles, w, h int, focused bool) []string {
 // each block starts; h is the number of lines there are to show them in,
 // which decides whether blank lines part the blocks.
 func (p *statsPane) content(st Styles, w, h int) (lines []string, starts []int) {
+	if m := p.memo; m != nil && m.seq == p.seq && m.w == w && m.h == h {
+		return m.lines, m.starts
+	}
+	defer func() {
+		if p.memo != nil {
+			*p.memo = statsMemo{seq: p.seq, w: w, h: h, lines: lines, starts: starts}
+		}
+	}()
 	blocks := [][]string{p.localBlock(st, w)}
 	for _, r := range p.remote {
 		blocks = append(blocks, remoteBlock(st, w, r, p.snap.Window > 0))

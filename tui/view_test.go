@@ -44,7 +44,7 @@ var scenarios = []struct {
 		return m
 	}},
 	{"devices", buildDevices},
-	{"stats", buildStatsCall},
+	{"stats", func(t *testing.T, w, h int, noColor bool) Model { return buildStatsCall(t, w, h, noColor) }},
 	{"stats-scrolled", func(t *testing.T, w, h int, noColor bool) Model {
 		m := buildStatsParty(t, w, h, noColor, extraSpeakers)
 		for range 2 {
