@@ -201,6 +201,7 @@ func TestRunDevicesSwitchSpeaker(t *testing.T) {
 		}
 		return ansi.Strip(strings.Join(seen.devices.lines(seen.styles, seen.keys, 100, 30, true), "\n"))
 	}
+	t.Cleanup(f.end)
 	done := make(chan error, 1)
 	go func() {
 		_, err := tea.NewProgram(New(f, Options{NoColor: true, Width: 100, Height: 30}),

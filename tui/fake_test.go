@@ -38,7 +38,14 @@ type fakeEngine struct {
 	micLevel int
 	tones    int
 	noOutput bool
+	endOnce  sync.Once
 }
+
+// end closes the event channel, as the real engine does when its Run
+// returns: a program still waiting for an event then stops waiting. Tests
+// that run a real program call it at cleanup, so no goroutine outlives
+// them (TestMain checks).
+func (f *fakeEngine) end() { f.endOnce.Do(func() { close(f.events) }) }
 
 func newFake() *fakeEngine {
 	return &fakeEngine{

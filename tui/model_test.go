@@ -285,7 +285,7 @@ func TestCustomKeyMap(t *testing.T) {
 
 func TestClosedEventChannelQuits(t *testing.T) {
 	m, f, _ := newTestModel(80, 24, true)
-	close(f.events)
+	f.end()
 	msg := waitEvent(f.events)()
 	_, cmd := update(t, m, msg)
 	if cmd == nil {

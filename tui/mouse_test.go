@@ -100,6 +100,7 @@ func TestMouseClicksAndWheel(t *testing.T) {
 func TestRunMouseSelectsAndChangesVolume(t *testing.T) {
 	f := newFake()
 	f.events <- call.PeerJoin{UserID: "b", UserName: "Bob"}
+	t.Cleanup(f.end)
 	r, w := io.Pipe()
 	done := make(chan error, 1)
 	go func() {

@@ -104,7 +104,7 @@ func TestRunPlainLineMode(t *testing.T) {
 	out.expect(t, "Leaving the call.\n")
 	f.events <- call.ConnectionStateChanged{Cur: call.StateDisconnected}
 	out.expect(t, "You left the call.\n")
-	close(f.events)
+	f.end()
 	if err := waitDone(t, done); err != nil {
 		t.Fatalf("RunPlain: %v", err)
 	}
@@ -121,7 +121,7 @@ func TestRunPlainTimestamps(t *testing.T) {
 		Clock: func() time.Time { return time.Date(2025, 3, 14, 9, 5, 7, 0, time.Local) }})
 	f.events <- call.PeerJoin{UserID: "ada", UserName: "Ada"}
 	out.expect(t, "09:05:07 Ada joined.\n")
-	close(f.events)
+	f.end()
 	if err := waitDone(t, done); err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,7 @@ func TestRunPlainRawTerminal(t *testing.T) {
 	out.expect(t, "Unknown key escape sequence. Press h for help.\r\n")
 	master.Write([]byte("\x03"))
 	out.expect(t, "Leaving the call.\r\n")
-	close(f.events)
+	f.end()
 	if err := waitDone(t, done); err != nil {
 		t.Fatal(err)
 	}

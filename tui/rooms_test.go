@@ -57,6 +57,15 @@ func (j *fakeJoiner) join(_ context.Context, room string) (Engine, error) {
 	return f, nil
 }
 
+// end ends every engine the joiner made, as their calls would end.
+func (j *fakeJoiner) end() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for _, f := range j.engs {
+		f.end()
+	}
+}
+
 func (j *fakeJoiner) joined() []string {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -355,6 +364,7 @@ func TestAppSwitchIgnoresOldCall(t *testing.T) {
 // it, and the call view of the new engine shows; q q leaves that call.
 func TestRunAppCreatesRoom(t *testing.T) {
 	j := &fakeJoiner{}
+	t.Cleanup(j.end)
 	l := newFakeLobby(info("demo", 4), info("lounge", 1))
 	in, keys := io.Pipe()
 	out := &screenBuffer{}

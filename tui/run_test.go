@@ -15,6 +15,7 @@ import (
 // read from input and the screen discarded, and returns Run's result.
 func runProgram(t *testing.T, ctx context.Context, f *fakeEngine, input io.Reader) error {
 	t.Helper()
+	t.Cleanup(f.end)
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, f, Options{NoColor: true}, tea.WithInput(input), tea.WithOutput(io.Discard), tea.WithoutSignalHandler())
@@ -45,7 +46,7 @@ func TestRunLeavesOnQ(t *testing.T) {
 
 func TestRunEndsWhenEventsClose(t *testing.T) {
 	f := newFake()
-	close(f.events)
+	f.end()
 	r, w := io.Pipe()
 	defer w.Close()
 	if err := runProgram(t, context.Background(), f, r); err != nil {

@@ -73,6 +73,7 @@ func TestRunStatsPane(t *testing.T) {
 	f.events <- call.PeerJoin{UserID: "dave", UserName: "Dave Okonkwo-Harrington"}
 	f.setStats(fourPartyStats(t0, 0))
 	tap := screenTap{m: New(f, Options{NoColor: true}), mu: &sync.Mutex{}, last: new(string)}
+	t.Cleanup(f.end)
 	keys, typist := io.Pipe()
 	defer typist.Close()
 	done := make(chan error, 1)
