@@ -30,14 +30,20 @@ type statsPane struct {
 	remote []namedStream
 	// scroll is how many lines of the pane's content are hidden above.
 	scroll int
-	// gen counts the openings of the pane: a refresh of an earlier
-	// opening is dropped, so closing and reopening never leaves two
-	// refresh chains running.
-	gen int
-	// seq counts the snapshots taken, and memo keeps the content rendered
-	// for the last one (see content).
-	seq  int
-	memo *statsMemo
+	// opening is the pane's current opening, nil before the first.
+	opening *statsOpening
+	// seq counts the snapshots taken, to key the rendered content.
+	seq int
+}
+
+// statsOpening is one opening of the pane. Each reading names the opening
+// that asked for it, and one of an earlier opening, or of the pane of a
+// call the app has since left, is dropped: closing and reopening never
+// leaves two refresh chains running. An address tells openings apart
+// where a counter would not (every call's Model starts its own).
+type statsOpening struct {
+	// memo keeps the content rendered for the last snapshot.
+	memo statsMemo
 }
 
 // statsMemo is the pane's content rendered for one snapshot at one size.
@@ -58,18 +64,18 @@ type namedStream struct {
 }
 
 // statsMsg carries one snapshot of the engine's statistics into Update,
-// for the opening gen of the pane.
+// for an opening of the pane.
 type statsMsg struct {
-	gen   int
-	stats call.CallStats
+	opening *statsOpening
+	stats   call.CallStats
 }
 
 // refreshStats returns a command that reads the engine's statistics after
 // a delay (none for the first reading of an opening) and delivers them as
 // a statsMsg. The reading happens in the command's goroutine, because
 // Engine.Stats asks pion for its counters.
-func refreshStats(e Engine, gen int, after time.Duration) tea.Cmd {
-	read := func(time.Time) tea.Msg { return statsMsg{gen: gen, stats: e.Stats()} }
+func refreshStats(e Engine, o *statsOpening, after time.Duration) tea.Cmd {
+	read := func(time.Time) tea.Msg { return statsMsg{opening: o, stats: e.Stats()} }
 	if after <= 0 {
 		return func() tea.Msg { return read(time.Time{}) }
 	}
@@ -79,12 +85,11 @@ func refreshStats(e Engine, gen int, after time.Duration) tea.Cmd {
 // open starts a new opening of the pane: scrolled to the top, reading
 // anew, and returns the command of its first reading.
 func (p *statsPane) open(e Engine) tea.Cmd {
-	p.gen++
+	p.opening = &statsOpening{memo: statsMemo{seq: -1}}
 	p.seq++
 	p.have = false
 	p.scroll = 0
-	p.memo = &statsMemo{seq: -1}
-	return refreshStats(e, p.gen, 0)
+	return refreshStats(e, p.opening, 0)
 }
 
 // update takes a snapshot of the current opening and returns the command
@@ -92,7 +97,7 @@ func (p *statsPane) open(e Engine) tea.Cmd {
 // while the pane is closed, is dropped and ends its chain. name gives a
 // user's display name (sanitized).
 func (p *statsPane) update(msg statsMsg, isOpen bool, e Engine, name func(string) string) tea.Cmd {
-	if !isOpen || msg.gen != p.gen {
+	if !isOpen || msg.opening != p.opening {
 		return nil
 	}
 	p.snap, p.have = msg.stats, true
@@ -105,7 +110,7 @@ func (p *statsPane) update(msg statsMsg, isOpen bool, e Engine, name func(string
 	slices.SortFunc(p.remote, func(a, b namedStream) int {
 		return cmp.Or(cmp.Compare(strings.ToLower(a.name), strings.ToLower(b.name)), cmp.Compare(a.UserID, b.UserID))
 	})
-	return refreshStats(e, p.gen, statsInterval)
+	return refreshStats(e, p.opening, statsInterval)
 }
 
 // scrollBy moves the pane's view one block down (step 1) or up (step -1),

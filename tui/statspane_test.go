@@ -16,7 +16,7 @@ import (
 // returns the command Update re-armed.
 func refresh(t *testing.T, m Model, s call.CallStats) (Model, tea.Cmd) {
 	t.Helper()
-	return update(t, m, statsMsg{gen: m.stats.gen, stats: s})
+	return update(t, m, statsMsg{opening: m.stats.opening, stats: s})
 }
 
 // blockLine returns the line of the stats pane that starts the block
@@ -95,18 +95,26 @@ func TestStatsPaneOpensRefreshesCloses(t *testing.T) {
 	}
 
 	// Reopened: the first opening's late reading is dropped.
-	old := m.stats.gen
+	old := m.stats.opening
 	m, cmd = update(t, m, keyPress("s"))
-	if cmd == nil || m.stats.gen == old {
+	if cmd == nil || m.stats.opening == old {
 		t.Fatal("reopening started no new reading")
 	}
-	m, cmd = update(t, m, statsMsg{gen: old, stats: fourPartyStats(t0, 3)})
+	m, cmd = update(t, m, statsMsg{opening: old, stats: fourPartyStats(t0, 3)})
 	if cmd != nil || !containsLine(screen(m), "reading the call's statistics") {
 		t.Errorf("a reading of the earlier opening showed or re-armed:\n%s", strings.Join(screen(m), "\n"))
 	}
 	m, _ = update(t, m, tea.KeyPressMsg{Code: tea.KeyEscape})
 	if m.side != sideNone {
 		t.Error("esc did not close the stats pane")
+	}
+
+	// The app switched rooms: the next call's pane, just opened, drops a
+	// reading of the last call's.
+	next, _, _ := newTestModel(80, 24, true)
+	next, _ = update(t, next, keyPress("s"))
+	if next, cmd = update(t, next, statsMsg{opening: old, stats: fourPartyStats(t0, 3)}); cmd != nil || !containsLine(screen(next), "reading the call's statistics") {
+		t.Errorf("a new call's pane took the last call's reading:\n%s", strings.Join(screen(next), "\n"))
 	}
 }
 

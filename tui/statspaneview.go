@@ -76,12 +76,12 @@ func (p *statsPane) lines(st Styles, w, h int, focused bool) []string {
 // each block starts; h is the number of lines there are to show them in,
 // which decides whether blank lines part the blocks.
 func (p *statsPane) content(st Styles, w, h int) (lines []string, starts []int) {
-	if m := p.memo; m != nil && m.seq == p.seq && m.w == w && m.h == h {
-		return m.lines, m.starts
+	if o := p.opening; o != nil && o.memo.seq == p.seq && o.memo.w == w && o.memo.h == h {
+		return o.memo.lines, o.memo.starts
 	}
 	defer func() {
-		if p.memo != nil {
-			*p.memo = statsMemo{seq: p.seq, w: w, h: h, lines: lines, starts: starts}
+		if p.opening != nil {
+			p.opening.memo = statsMemo{seq: p.seq, w: w, h: h, lines: lines, starts: starts}
 		}
 	}()
 	blocks := [][]string{p.localBlock(st, w)}
