@@ -82,6 +82,7 @@ func checkFault(t *testing.T, err error, screen, stderr, logText, panicText stri
 func TestRunFaultInUpdate(t *testing.T) {
 	f := newFake()
 	f.faultAfter = 3
+	t.Cleanup(f.end)
 	r, w := io.Pipe()
 	defer w.Close()
 	err, screen, stderr, logText := faultRun(t, func(log *slog.Logger, out io.Writer) error {
