@@ -68,6 +68,9 @@ func (s screenTap) waitFor(t *testing.T, desc string, ok func(string) bool) stri
 // s closes the pane and the readings stop; q q leaves.
 func TestRunStatsPane(t *testing.T) {
 	f := newFake()
+	// The events end when the test does, as the engine's end when its
+	// call does, so the program's pending read returns.
+	t.Cleanup(f.end)
 	f.events <- call.PeerJoin{UserID: "bob", UserName: "Bob Stone"}
 	f.events <- call.PeerJoin{UserID: "carol", UserName: "Carol Nguyen"}
 	f.events <- call.PeerJoin{UserID: "dave", UserName: "Dave Okonkwo-Harrington"}
