@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,7 +16,7 @@ import (
 
 // tmux drives a private tmux server, as a person at a terminal would.
 type tmux struct {
-	t    *testing.T
+	t    testing.TB
 	sock string
 	env  []string
 }
@@ -24,7 +25,7 @@ type tmux struct {
 // "demo" of width x height, with env as its environment, and kills it when
 // the test ends. Without tmux the test is skipped, except on CI, where a
 // missing tmux is a broken setup and fails the test.
-func startTmux(t *testing.T, e *env, env []string, width, height int) *tmux {
+func startTmux(t testing.TB, e *env, env []string, width, height int) *tmux {
 	t.Helper()
 	x := &tmux{t: t, sock: e.path("tmux.sock"), env: env}
 	x.run("new-session", "-d", "-s", "demo", "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), "sh")
@@ -78,28 +79,40 @@ func TestDemoInTmux(t *testing.T) {
 	pa := pulsetest.Start(t)
 	e := newEnv(t)
 	x := startTmux(t, e, append(append(os.Environ(), pa.Env()...), "NO_COLOR=1"), 100, 30)
-	x.run("send-keys", "-t", "demo", fmt.Sprintf("%s demo --name Tester --config %s --log-file %s; echo EXIT=$?", confabBin, e.config, e.path("demo.log")), "Enter")
+	x.run("send-keys", "-t", "demo", fmt.Sprintf("%s demo --name Tester --mouse --config %s --log-file %s; echo EXIT=$?", confabBin, e.config, e.path("demo.log")), "Enter")
 
 	screen := x.waitScreen("the three simulated people", 30*time.Second, func(s string) bool {
 		return strings.Contains(s, "Ada") && strings.Contains(s, "Bruno") && strings.Contains(s, "Chiara") && strings.Contains(s, "● connected")
 	})
 	t.Logf("screen:\n%s", screen)
+	if on := strings.TrimSpace(x.run("display-message", "-p", "-t", "demo", "#{mouse_any_flag}")); on != "1" {
+		t.Errorf("--mouse: the view did not ask for mouse reports (mouse_any_flag=%s)", on)
+	}
 
-	// The meters move: some participant's row changes between captures.
-	rows := func(s string) string {
-		var b strings.Builder
+	// The meters move: some person's bar (found by name, whatever the
+	// order of the rows) has another length in a later capture.
+	bars := func(s string) map[string]int {
+		out := map[string]int{}
 		for _, l := range strings.Split(s, "\n") {
-			if strings.Contains(l, "Ada") || strings.Contains(l, "Bruno") || strings.Contains(l, "Chiara") {
-				b.WriteString(l + "\n")
+			for _, name := range []string{"Ada", "Bruno", "Chiara"} {
+				if strings.Contains(l, name) && strings.Contains(l, "░") {
+					out[name] = strings.Count(l, "█")
+				}
 			}
 		}
-		return b.String()
+		return out
 	}
-	first := rows(screen)
+	first := bars(screen)
 	moved := x.waitScreen("a volume bar that moved", 10*time.Second, func(s string) bool {
-		return rows(s) != first && strings.Contains(rows(s), "█")
+		now := bars(s)
+		for name, n := range now {
+			if f, ok := first[name]; ok && f != n {
+				return true
+			}
+		}
+		return false
 	})
-	t.Logf("meters:\n%s", rows(moved))
+	t.Logf("bars: %v, then %v", first, bars(moved))
 
 	// m mutes the microphone: the own row says so.
 	selfRow := regexp.MustCompile(`(?m)^.*Tester.*$`)
@@ -128,5 +141,28 @@ func TestDemoInTmux(t *testing.T) {
 	}
 	if strings.Contains(final, "Chiara") {
 		t.Fatalf("the call view is still on screen after exit:\n%s", final)
+	}
+	// The rest of the terminal's state is back too: cursor shown, mouse
+	// reports off, and the line discipline cooked with echo (a raw
+	// terminal would show neither what the user types nor new lines).
+	for flag, want := range map[string]string{"cursor_flag": "1", "mouse_any_flag": "0", "keypad_cursor_flag": "0"} {
+		if got := strings.TrimSpace(x.run("display-message", "-p", "-t", "demo", "#{"+flag+"}")); got != want {
+			t.Errorf("after exit %s = %s, want %s", flag, got, want)
+		}
+	}
+	x.run("send-keys", "-t", "demo", `echo "MODES $(stty -a | tr ' ;' '\n\n' | grep -E '^-?(echo|icanon|icrnl)$' | tr '\n' ' ')"`, "Enter")
+	modesLine := regexp.MustCompile(`(?m)^MODES .*$`)
+	modes := modesLine.FindString(x.waitScreen("the terminal settings", 5*time.Second, modesLine.MatchString))
+	for _, mode := range []string{"icrnl", "icanon", "echo"} {
+		if !slices.Contains(strings.Fields(modes), mode) {
+			t.Errorf("after exit the terminal lacks %s: %q", mode, modes)
+		}
+	}
+	// Nothing but the shell's own lines: no log line, warning or trace
+	// from confab or the C libraries under it reached the terminal.
+	for _, bad := range []string{"level=", `"level"`, "panic", "goroutine", "ALSA", "pulse", "warning"} {
+		if strings.Contains(strings.ToLower(final), strings.ToLower(bad)) {
+			t.Errorf("the terminal shows %q after exit:\n%s", bad, final)
+		}
 	}
 }
