@@ -50,6 +50,10 @@ type App struct {
 	// leaving is the event channel of a call being left for another room:
 	// its end must not end the program.
 	leaving <-chan call.Event
+	// listed is whether the current call was chosen from the room list: if
+	// it ends by itself (refused, removed), the list comes back with why,
+	// where a call the program started in ends the program.
+	listed bool
 
 	rooms   roomsPane
 	lobby   Lobby
@@ -171,6 +175,9 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.leaving != nil && msg.from == a.leaving {
 			return a, nil // the call left for another room
 		}
+		if a.inCall && a.listed && msg.from == a.call.events && !a.call.quitting {
+			return a.backToRooms()
+		}
 	}
 	if !a.inCall {
 		return a.screenUpdate(msg)
@@ -232,7 +239,30 @@ func (a App) joined(msg joinedMsg) (tea.Model, tea.Cmd) {
 		return a, nil
 	}
 	a.startCall(msg.eng)
+	a.listed = true
 	return a, a.call.Init()
+}
+
+// backToRooms shows the rooms screen again after a call chosen from the
+// list ended by itself, saying why.
+func (a App) backToRooms() (tea.Model, tea.Cmd) {
+	why := "The call in " + sanitize(a.call.room) + " ended."
+	n := a.call.notices
+	switch {
+	case n.ended != "":
+		why = n.ended
+	case len(n.errors) > 0:
+		why = n.errors[len(n.errors)-1]
+	}
+	a.inCall, a.listed = false, false
+	a.rooms.current = ""
+	a.rooms.always, a.rooms.typing = true, true
+	a.rooms.joinErr = why
+	cmd := a.rooms.input.Focus()
+	if a.rooms.status == lobbyIdle {
+		cmd = tea.Batch(cmd, a.subscribe())
+	}
+	return a, cmd
 }
 
 // joinProblem words a failed join with its code.
@@ -294,8 +324,9 @@ func (k *lobbyKeeper) close() {
 }
 
 // RunApp runs the program full screen until the user leaves the call or
-// quits the rooms screen, the current call ends by itself, or ctx ends
-// (which is no error). Switching rooms happens inside it; the caller owns
+// quits the rooms screen, the call it started in ends by itself, or ctx
+// ends (which is no error). A call chosen from the room list that ends by
+// itself (refused, removed) brings the rooms screen back with the reason. Switching rooms happens inside it; the caller owns
 // the engines the Joiner returned and ends the last one.
 func RunApp(ctx context.Context, opts AppOptions) error {
 	_, err := runApp(ctx, opts)

@@ -448,3 +448,40 @@ func waitFor(t *testing.T, b *screenBuffer, text string) {
 	}
 	t.Fatalf("the screen never showed %q; output so far:\n%s", text, ansi.Strip(b.String()))
 }
+
+// TestAppListedCallEndsBackToRooms checks that a room chosen from the
+// list whose call ends by itself (here the server refuses the join) brings
+// the rooms screen back with the error, instead of ending the program.
+func TestAppListedCallEndsBackToRooms(t *testing.T) {
+	j := &fakeJoiner{}
+	a, _ := newTestApp(t, 80, 24, true, j, info("demo", 4), info("full", 50))
+	for _, r := range "full" {
+		a, _ = appUpdate(t, a, keyPress(string(r)))
+	}
+	a, cmd := appUpdate(t, a, enterKey())
+	a, cmd = appUpdate(t, a, cmd())
+	a, _ = appUpdate(t, a, cmd())
+	if !a.inCall || a.call.room != "full" {
+		t.Fatalf("the join of full did not start its call")
+	}
+	eng := j.engs[0]
+	a, _ = appUpdate(t, a, eventMsg{ev: call.Error{Code: signal.CodeRoomFull, Message: "room full is full (50 participants)"}, from: eng.events})
+	a, cmd = appUpdate(t, a, eventsClosedMsg{from: eng.events})
+	if a.inCall {
+		t.Fatal("the refused call's end did not bring the rooms screen back")
+	}
+	if cmd != nil {
+		if _, quit := cmd().(tea.QuitMsg); quit {
+			t.Fatal("the refused call's end quit the program")
+		}
+	}
+	text := ansi.Strip(a.View().Content)
+	if !containsAll(text, "confab  rooms", "demo") || !containsAll(a.rooms.joinErr, "Error 34000001", "Try again later or join another room.") {
+		t.Errorf("the rooms screen does not say why (joinErr %q):\n%s", a.rooms.joinErr, text)
+	}
+	// Typing goes to the input again.
+	a, _ = appUpdate(t, a, keyPress("x"))
+	if a.rooms.input.Value() != "x" {
+		t.Errorf("after coming back the input has %q, want x", a.rooms.input.Value())
+	}
+}
