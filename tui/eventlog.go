@@ -10,6 +10,15 @@ const maxLogLines = 1000
 type logLine struct {
 	at   time.Time
 	text string
+	// wrap remembers the text wrapped at the last width asked for: the
+	// view draws the log ten times a second and the width rarely changes.
+	wrap *wrapMemo
+}
+
+// wrapMemo is a line's text wrapped at width w.
+type wrapMemo struct {
+	w     int
+	parts []string
 }
 
 // eventLog keeps the last maxLogLines things worth telling the user.
@@ -26,5 +35,5 @@ func (l *eventLog) add(at time.Time, text string) {
 		copy(l.lines, l.lines[1:])
 		l.lines = l.lines[:maxLogLines-1]
 	}
-	l.lines = append(l.lines, logLine{at: at, text: text})
+	l.lines = append(l.lines, logLine{at: at, text: text, wrap: &wrapMemo{}})
 }

@@ -22,7 +22,7 @@ func logTextWidth(w int) int {
 // wrapEntry renders one entry as its lines, the time on the first.
 func (m Model) wrapEntry(l logLine, w int) []string {
 	st := m.styles
-	parts := strings.Split(ansi.Wordwrap(l.text, logTextWidth(w), ""), "\n")
+	parts := l.wrapped(w)
 	out := make([]string, len(parts))
 	for i, p := range parts {
 		stamp := strings.Repeat(" ", logStampWidth)
@@ -36,7 +36,21 @@ func (m Model) wrapEntry(l logLine, w int) []string {
 
 // entryHeight is how many lines an entry takes at width w.
 func entryHeight(l logLine, w int) int {
-	return strings.Count(ansi.Wordwrap(l.text, logTextWidth(w), ""), "\n") + 1
+	return len(l.wrapped(w))
+}
+
+// wrapped returns the entry's sentence wrapped for a log w cells wide,
+// from its memo when it was wrapped at that width before.
+func (l logLine) wrapped(w int) []string {
+	tw := logTextWidth(w)
+	if l.wrap != nil && l.wrap.w == tw && l.wrap.parts != nil {
+		return l.wrap.parts
+	}
+	parts := strings.Split(ansi.Wordwrap(l.text, tw, ""), "\n")
+	if l.wrap != nil {
+		l.wrap.w, l.wrap.parts = tw, parts
+	}
+	return parts
 }
 
 // logHeight is how many lines the newest entries take, counted up to limit.
