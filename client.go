@@ -301,6 +301,9 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 	defer d.close()
 
 	params := call.Params{Source: d.source, Logger: log, Renew: o.renew}
+	if params.Interceptors, err = testInterceptors(os.Getenv); err != nil {
+		return err
+	}
 	proc, err := o.proc.open(d.source, o.send != "")
 	if err != nil {
 		return err

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/pion/interceptor"
+
 	"github.com/confab-rtc/confab/audio"
 )
 
@@ -59,6 +61,10 @@ type Params struct {
 	// warns that the current one will expire (token-will-expire); nil
 	// means the engine cannot renew and the session ends at expiry.
 	Renew func(room, userID string) (signature string, ctime int64, err error)
+	// Interceptors are placed closest to the network on every
+	// PeerConnection, before pion's own; tests put a lossy link there
+	// (pionutil.LossyReceive), so NACKs, reports and stats see the loss.
+	Interceptors []interceptor.Factory
 }
 
 func (c Config) withDefaults() Config {

@@ -63,6 +63,8 @@ func New(cfg Config, p Params) *Engine {
 		actions: make(chan func(*session), 16),
 		leave:   make(chan struct{}),
 		done:    make(chan struct{}),
+
+		interceptors: p.Interceptors,
 	}
 	if len(p.Outputs) > 0 {
 		e.mixer = audio.NewMixer(audio.MixerConfig{
