@@ -12,7 +12,14 @@ import (
 // client loops it.
 func writeTone(t *testing.T, path string, freq float64) {
 	t.Helper()
-	if err := audio.WriteWAV(path, tone.Sine(freq, 0.3, 2*audio.SampleRate), audio.SampleRate, 1); err != nil {
+	writeSine(t, path, freq, 0.3)
+}
+
+// writeSine is writeTone with the amplitude (of full scale) chosen, for
+// tests and benchmarks that mix many tones.
+func writeSine(t testing.TB, path string, freq, amp float64) {
+	t.Helper()
+	if err := audio.WriteWAV(path, tone.Sine(freq, amp, 2*audio.SampleRate), audio.SampleRate, 1); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -24,7 +31,7 @@ type recording struct {
 	origin time.Time
 }
 
-func readRecording(t *testing.T, path string, origin time.Time) recording {
+func readRecording(t testing.TB, path string, origin time.Time) recording {
 	t.Helper()
 	pcm, rate, ch, err := audio.ReadWAV(path)
 	if err != nil {

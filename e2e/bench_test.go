@@ -285,11 +285,5 @@ func benchServer(b *testing.B, e *env) (string, func()) {
 }
 
 func writeToneB(b *testing.B, path string, freq float64) {
-	pcm := make([]int16, 2*audio.SampleRate)
-	for i := range pcm {
-		pcm[i] = int16(0.3 * 32767 * math.Sin(2*math.Pi*freq*float64(i)/audio.SampleRate))
-	}
-	if err := audio.WriteWAV(path, pcm, audio.SampleRate, 1); err != nil {
-		b.Fatal(err)
-	}
+	writeSine(b, path, freq, 0.3)
 }

@@ -1,0 +1,522 @@
+package e2e
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/confab-rtc/confab/audio"
+	"github.com/confab-rtc/confab/internal/pulsetest"
+	"github.com/confab-rtc/confab/internal/tone"
+)
+
+// testRecvLossEnv is package main's variable that makes a client drop
+// that percentage of its incoming RTP packets (testhooks.go).
+const testRecvLossEnv = "CONFAB_TEST_RECV_LOSS"
+
+// soakPlan is what one soak run does once the staying participants are in
+// the call.
+type soakPlan struct {
+	duration   time.Duration // how long the churn goes on
+	churnEvery time.Duration // one churner leaves and a new one joins
+	plugEvery  time.Duration // a headset is plugged in ...
+	plugFor    time.Duration // ... and unplugged this much later
+	lossPct    int           // carol's downlink loss
+}
+
+// stayers send continuous tones at these frequencies for the whole run and
+// record what they hear; churners send the churnFreqs, one per slot. They
+// are 600 Hz apart: a 20 ms analysis window resolves ±100 Hz.
+var (
+	stayerNames = []string{"alice", "bob", "carol"}
+	stayerFreqs = []float64{500, 1100, 1700}
+	churnFreqs  = []float64{2300, 2900, 3500}
+)
+
+// soakAmp is each tone's amplitude: five at once (what a stayer hears)
+// sum to 0.5 of full scale, so the mix never reaches the limiter and each
+// tone's level does not depend on who else is in the call.
+const soakAmp = 0.1
+
+// soakSample is one reading of the processes that stay for the whole run,
+// taken right after a churn step, when the call is full (six in the room).
+type soakSample struct {
+	at            time.Duration // since the churn began
+	srvGoroutines float64       // go_goroutines from the server's /metrics
+	srvRSS        float64       // MiB
+	srvFDs        float64
+	cliRSS        [3]float64 // MiB, the stayers in stayerNames order
+	cliThreads    [3]float64
+	cliFDs        [3]float64
+}
+
+// soakResult is what a run measured.
+type soakResult struct {
+	samples []soakSample
+	// gaps[r][f] is the longest gap of stayer f's tone heard by stayer r
+	// outside the injected device faults (-1 for r == f); faultGap the
+	// longest inside them.
+	gaps     [3][3]time.Duration
+	faultGap time.Duration
+	// level[r][f] is stayer f's tone in all stayer r recorded, as a
+	// fraction of the level sent: what the codec, concealment and mixer
+	// kept of it.
+	level [3][3]float64
+	// downlink[r] is the worst downlink quality (0-6) stayer r was told
+	// it had: the loss injected on carol's is seen by the server.
+	downlink [3]int
+	churns   int
+	plugs    int
+}
+
+// runSoak runs a 6-party call through `confab serve` and `confab join
+// --headless` processes on a private PulseAudio: alice, bob and carol stay
+// for the whole run, each sending a tone and recording the mix it hears;
+// three more slots are taken by churners, one of which leaves (by leave
+// command, SIGTERM or SIGKILL, in turn) and is replaced by a newcomer
+// every churnEvery. Carol plays to the default speaker and loses lossPct
+// of her incoming packets; every plugEvery a USB headset (a null sink)
+// is plugged in, carol follows it, and it is unplugged plugFor later.
+// After every churn step the server's goroutines, RSS and file
+// descriptors and the stayers' RSS, threads and descriptors are sampled.
+func runSoak(t testing.TB, plan soakPlan) soakResult {
+	pa := pulsetest.Start(t)
+	e := newEnv(t)
+	e.extra = pa.Env()
+	url := e.startServer()
+	metricsURL := "http://" + strings.TrimPrefix(url, "ws://") + "/metrics"
+	const room = "soak"
+
+	var stayers [3]*client
+	for i, name := range stayerNames {
+		wav := e.path(name + ".wav")
+		writeSine(t, wav, stayerFreqs[i], soakAmp)
+		args := []string{"--server", url, "--user", name, "--send", wav, "--record", e.path(name + "-rec.wav"), room}
+		if name != "carol" {
+			args = append([]string{"--speaker", "none"}, args...)
+		} else {
+			e.extra = append(pa.Env(), fmt.Sprintf("%s=%d", testRecvLossEnv, plan.lossPct))
+		}
+		stayers[i] = e.startClient(name, args...)
+		e.extra = pa.Env()
+	}
+	var up [3]time.Time // each stayer's CONNECTED: its recording's first sample
+	var heardAll time.Time
+	for i, c := range stayers {
+		up[i] = c.waitEvent("CONNECTED", 30*time.Second, isEvent("connection-state-changed", map[string]any{"cur": "CONNECTED"})).time()
+		for j, other := range stayerNames {
+			if j != i {
+				if at := c.waitEvent("first audio from "+other, 30*time.Second, isEvent("first-audio-frame", map[string]any{"userId": other})).time(); at.After(heardAll) {
+					heardAll = at
+				}
+			}
+		}
+	}
+	carol := stayers[2]
+	carol.waitEvent("the default speaker", 15*time.Second, isEvent("media-device", map[string]any{"kind": "playback", "deviceId": pulsetest.SpeakerSink}))
+
+	var churners [3]*client
+	for k := range churners {
+		writeSine(t, e.path(fmt.Sprintf("churn%d.wav", k)), churnFreqs[k], soakAmp)
+	}
+	join := func(k, round int) *client {
+		id := fmt.Sprintf("churn%d-%d", k, round)
+		c := e.startClient(id, "--server", url, "--user", id, "--send", e.path(fmt.Sprintf("churn%d.wav", k)), "--speaker", "none", room)
+		c.waitEvent("CONNECTED", 30*time.Second, isEvent("connection-state-changed", map[string]any{"cur": "CONNECTED"}))
+		return c
+	}
+	leave := func(c *client, how int) {
+		switch how % 3 {
+		case 0:
+			c.send("leave")
+		case 1:
+			_ = c.cmd.Process.Signal(syscall.SIGTERM)
+		default:
+			_ = c.cmd.Process.Kill() // a crash: the server sees the socket die
+		}
+		select {
+		case <-c.exited:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s did not exit within 10 s", c.name)
+		}
+	}
+	for k := range churners {
+		churners[k] = join(k, 0)
+	}
+
+	var res soakResult
+	// faults are carol's device changes, from the moment the test acts to
+	// a second after the client reports the new device.
+	type span struct{ from, to time.Time }
+	var faults []span
+	plugged, headset, nextPlug := false, -1, plan.plugEvery/3
+	start := time.Now()
+	for step := 1; ; step++ {
+		now := time.Since(start)
+		if now >= plan.duration {
+			break
+		}
+		switch {
+		case !plugged && now >= nextPlug && now+plan.plugFor < plan.duration:
+			at := time.Now()
+			headset = pa.LoadNullSink("usb_headset", "USB_Headset")
+			reason := "restored"
+			if res.plugs == 0 {
+				carol.waitEvent("device-changed ADD", 5*time.Second, func(ev event) bool {
+					return isEvent("device-changed", map[string]any{"deviceId": "usb_headset", "action": "ADD"})(ev) && ev.time().After(at)
+				})
+				carol.send("speaker usb_headset")
+				reason = "user"
+			}
+			sw := carol.waitEvent("carol following the headset", 10*time.Second, func(ev event) bool {
+				return isEvent("media-device", map[string]any{"kind": "playback", "deviceId": "usb_headset", "reason": reason})(ev) && ev.time().After(at)
+			})
+			faults = append(faults, span{at, sw.time().Add(time.Second)})
+			plugged, nextPlug = true, nextPlug+plan.plugEvery
+			res.plugs++
+		case plugged && now >= nextPlug-plan.plugEvery+plan.plugFor:
+			at := time.Now()
+			pa.Unload(headset)
+			fb := carol.waitEvent("carol back on the default speaker", 10*time.Second, func(ev event) bool {
+				return isEvent("media-device", map[string]any{"kind": "playback", "deviceId": pulsetest.SpeakerSink, "reason": "fallback"})(ev) && ev.time().After(at)
+			})
+			faults = append(faults, span{at, fb.time().Add(time.Second)})
+			plugged = false
+		}
+
+		k := step % len(churners)
+		leave(churners[k], step/len(churners))
+		churners[k] = join(k, step)
+		res.churns++
+		if step >= len(churners) { // one full round of warm-up first
+			res.samples = append(res.samples, sampleSoak(t, time.Since(start), metricsURL, stayers))
+		}
+		if wait := time.Duration(step)*plan.churnEvery - time.Since(start); wait > 0 {
+			time.Sleep(wait)
+		}
+	}
+	end := time.Now()
+
+	// The call stayed up for the stayers all along, and the server serves.
+	for i, c := range stayers {
+		for _, ev := range c.all() {
+			switch ev.str("event") {
+			case "peer-leave":
+				for _, name := range stayerNames {
+					if ev.str("userId") == name {
+						t.Errorf("%s saw stayer %s leave: %v", stayerNames[i], name, ev)
+					}
+				}
+			case "connection-state-changed":
+				if ev.str("cur") != "CONNECTED" && ev.str("cur") != "CONNECTING" {
+					t.Errorf("%s: %v: the call did not stay up", stayerNames[i], ev)
+				}
+			case "error":
+				t.Errorf("%s: %v", stayerNames[i], ev)
+			case "network-quality":
+				if ev.str("userId") == stayerNames[i] {
+					res.downlink[i] = max(res.downlink[i], int(ev.num("downlink")))
+				}
+			}
+		}
+	}
+	all := append(stayers[:], churners[:]...)
+	for _, c := range all {
+		c.send("leave")
+	}
+	for _, c := range all {
+		if err := c.waitExit(15 * time.Second); err != nil {
+			t.Errorf("%s exited with %v", c.name, err)
+		}
+	}
+
+	// Gaps per frequency in what each stayer recorded, from when everyone
+	// heard everyone to the end of the churn.
+	from := heardAll.Add(time.Second)
+	for r, name := range stayerNames {
+		rec := readRecording(t, e.path(name+"-rec.wav"), up[r]).pcm
+		i0 := max(int(from.Sub(up[r]).Seconds()*audio.SampleRate), 0)
+		i1 := min(int(end.Sub(up[r]).Seconds()*audio.SampleRate), len(rec))
+		if i1-i0 < audio.SampleRate*int(plan.duration/time.Second)/2 {
+			t.Fatalf("%s recorded %.1f s of the %.0f s run", name, float64(i1-i0)/audio.SampleRate, plan.duration.Seconds())
+		}
+		pcm := rec[i0:i1]
+		for f, freq := range stayerFreqs {
+			if f == r {
+				res.gaps[r][f] = -1
+				continue
+			}
+			res.level[r][f] = tone.Amplitude(pcm, audio.SampleRate, freq) / (soakAmp * 32767)
+			for _, g := range tone.Gaps(pcm, audio.SampleRate, freq, 20*time.Millisecond, 10*time.Millisecond, 0.25) {
+				at := from.Add(g.Start)
+				inFault := false
+				if name == "carol" {
+					for _, s := range faults {
+						if at.Before(s.to) && at.Add(g.Length).After(s.from) {
+							inFault = true
+						}
+					}
+				}
+				if inFault {
+					res.faultGap = max(res.faultGap, g.Length)
+					continue
+				}
+				if g.Length > res.gaps[r][f] {
+					res.gaps[r][f] = g.Length
+				}
+				if g.Length > 100*time.Millisecond {
+					t.Logf("%s: %.0f Hz missing for %v at %s (+%.1fs)", name, freq, g.Length, at.Format("15:04:05.000"), at.Sub(start).Seconds())
+				}
+			}
+		}
+	}
+	return res
+}
+
+// sampleSoak reads the server's /metrics and the stayers' /proc entries.
+func sampleSoak(t testing.TB, at time.Duration, metricsURL string, stayers [3]*client) soakSample {
+	s := soakSample{at: at}
+	m, err := scrapeMetrics(metricsURL)
+	if err != nil {
+		t.Fatalf("the server's metrics: %v", err)
+	}
+	s.srvGoroutines, s.srvRSS, s.srvFDs = m["go_goroutines"], m["process_resident_memory_bytes"]/(1<<20), m["process_open_fds"]
+	if s.srvGoroutines == 0 || s.srvRSS == 0 {
+		t.Fatalf("the server's metrics lack go_goroutines or process_resident_memory_bytes: %v", m)
+	}
+	for i, c := range stayers {
+		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		s.cliRSS[i] = float64(statusField(string(status), "VmRSS:")) / 1024
+		s.cliThreads[i] = float64(statusField(string(status), "Threads:"))
+		fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", c.cmd.Process.Pid))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		s.cliFDs[i] = float64(len(fds))
+	}
+	return s
+}
+
+// scrapeMetrics reads the unlabelled samples of a Prometheus text page.
+func scrapeMetrics(url string) (map[string]float64, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]float64{}
+	for _, l := range strings.Split(string(body), "\n") {
+		name, val, ok := strings.Cut(l, " ")
+		if !ok || strings.HasPrefix(l, "#") || strings.Contains(name, "{") {
+			continue
+		}
+		if v, err := strconv.ParseFloat(strings.TrimSpace(val), 64); err == nil {
+			m[name] = v
+		}
+	}
+	return m, nil
+}
+
+// growth compares the mean of a series' last third with the mean of its
+// first third.
+func growth(xs []float64) (first, last float64) {
+	n := len(xs) / 3
+	if n == 0 {
+		return 0, 0
+	}
+	mean := func(v []float64) float64 {
+		s := 0.0
+		for _, x := range v {
+			s += x
+		}
+		return s / float64(len(v))
+	}
+	return mean(xs[:n]), mean(xs[len(xs)-n:])
+}
+
+// soakSeries is one measured series and the margin it may grow by: the
+// last third's mean may exceed the first third's by rel of it plus abs.
+type soakSeries struct {
+	name     string
+	unit     string
+	rel, abs float64
+	of       func(soakSample) float64
+}
+
+// soakSeriesAll are the series a soak checks. The margins, and why:
+//   - server goroutines: sampled with the call in the same state (six in
+//     the room, right after a join), so only transient ones differ (a
+//     departed PeerConnection's ICE and DTLS goroutines winding down, a
+//     webhook or metrics request): 10 % + 10. A leaked participant costs
+//     dozens (two PeerConnections), one per churn step would add hundreds.
+//   - RSS: the Go heap may grow to twice the live heap before a collection
+//     (GOGC=100) and the runtime returns freed pages to the system lazily,
+//     so RSS at the same state wanders by a few MiB: 20 % + 4 MiB.
+//   - file descriptors: each socket of a PeerConnection is one; at the
+//     same call state the count is the same up to sockets still closing,
+//     so 10 more at most.
+//   - client threads: the Go runtime only adds threads (for cgo calls
+//     into Opus and PulseAudio, blocking syscalls), never removes them;
+//     they must not follow the churn, so 4 more at most.
+var soakSeriesAll = func() []soakSeries {
+	s := []soakSeries{
+		{"server goroutines", "", 0.10, 10, func(x soakSample) float64 { return x.srvGoroutines }},
+		{"server RSS", "MiB", 0.20, 4, func(x soakSample) float64 { return x.srvRSS }},
+		{"server fds", "", 0, 10, func(x soakSample) float64 { return x.srvFDs }},
+	}
+	for i, name := range stayerNames {
+		s = append(s,
+			soakSeries{name + " RSS", "MiB", 0.20, 4, func(x soakSample) float64 { return x.cliRSS[i] }},
+			soakSeries{name + " threads", "", 0, 4, func(x soakSample) float64 { return x.cliThreads[i] }},
+			soakSeries{name + " fds", "", 0, 10, func(x soakSample) float64 { return x.cliFDs[i] }})
+	}
+	return s
+}()
+
+// checkFlat reports each series' first and last third and fails those
+// that grew beyond their margin.
+func checkFlat(t testing.TB, samples []soakSample) {
+	t.Helper()
+	if len(samples) < 6 {
+		t.Fatalf("only %d samples; the run is too short to judge", len(samples))
+	}
+	for _, s := range soakSeriesAll {
+		first, last := growth(seriesOf(samples, s.of))
+		limit := first*(1+s.rel) + s.abs
+		t.Logf("%-17s first third %7.1f %s, last third %7.1f %s (limit %.1f)", s.name, first, s.unit, last, s.unit, limit)
+		if last > limit {
+			t.Errorf("%s grew from %.1f to %.1f %s over the run (limit %.1f): a leak", s.name, first, last, s.unit, limit)
+		}
+	}
+}
+
+// checkGaps fails every stayer's tone that went missing for longer than
+// limit at another stayer outside the injected device faults.
+func checkGaps(t testing.TB, res soakResult, limit time.Duration) {
+	t.Helper()
+	for r, name := range stayerNames {
+		for f, from := range stayerNames {
+			if f == r {
+				continue
+			}
+			t.Logf("%s hearing %s (%.0f Hz): longest gap %v, level %.2f of sent", name, from, stayerFreqs[f], res.gaps[r][f], res.level[r][f])
+			if res.gaps[r][f] > limit {
+				t.Errorf("%s lost %s's tone for %v, want at most %v", name, from, res.gaps[r][f], limit)
+			}
+			if res.level[r][f] < 0.5 {
+				t.Errorf("%s heard %s's tone at %.2f of its level, want most of it", name, from, res.level[r][f])
+			}
+		}
+	}
+	t.Logf("worst downlink quality told to alice, bob, carol: %v", res.downlink)
+	if res.downlink[2] < 2 {
+		t.Errorf("carol's downlink quality never fell below excellent (worst %d): the injected loss did not act", res.downlink[2])
+	}
+	t.Logf("longest gap during carol's device changes: %v; %d churn steps, %d hot-plugs", res.faultGap, res.churns, res.plugs)
+}
+
+// TestSoak is the soak's short form: 70 s of a 6-party call with a
+// churner replaced every 3 s, a headset hot-plugged every 30 s that carol
+// follows, and 5 % loss on carol's downlink. The server's goroutines,
+// RSS and descriptors and the staying clients' RSS, threads and
+// descriptors stay flat, and no staying participant's tone goes missing
+// for more than 200 ms at another outside the device changes.
+func TestSoak(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the soak takes about 90 s")
+	}
+	res := runSoak(t, soakPlan{duration: 70 * time.Second, churnEvery: 3 * time.Second, plugEvery: 30 * time.Second, plugFor: 10 * time.Second, lossPct: 5})
+	checkFlat(t, res.samples)
+	checkGaps(t, res, 200*time.Millisecond)
+}
+
+// BenchmarkSoak is the soak's long form, for SOAK_DURATION (default
+// 10m), and prints the curves: every sample of the server's goroutines,
+// RSS and descriptors and the stayers' RSS.
+//
+//	SOAK_DURATION=10m nice -n 10 go test ./e2e -run '^$' -bench Soak -benchtime 1x -timeout 30m
+func BenchmarkSoak(b *testing.B) {
+	d := 10 * time.Minute
+	if v := os.Getenv("SOAK_DURATION"); v != "" {
+		var err error
+		if d, err = time.ParseDuration(v); err != nil {
+			b.Fatalf("SOAK_DURATION=%q: %v", v, err)
+		}
+	}
+	for i := 0; i < b.N; i++ {
+		res := runSoak(b, soakPlan{duration: d, churnEvery: 3 * time.Second, plugEvery: 30 * time.Second, plugFor: 10 * time.Second, lossPct: 5})
+		var tab strings.Builder
+		fmt.Fprintf(&tab, "\n%8s %10s %10s %8s %10s %10s %10s\n", "t", "srv gor", "srv MiB", "srv fds", "alice MiB", "bob MiB", "carol MiB")
+		for _, s := range res.samples {
+			fmt.Fprintf(&tab, "%8s %10.0f %10.1f %8.0f %10.1f %10.1f %10.1f\n", s.at.Round(time.Second), s.srvGoroutines, s.srvRSS, s.srvFDs, s.cliRSS[0], s.cliRSS[1], s.cliRSS[2])
+		}
+		b.Log(tab.String())
+		checkFlat(b, res.samples)
+		checkGaps(b, res, 200*time.Millisecond)
+		longest := time.Duration(0)
+		for r := range res.gaps {
+			for f := range res.gaps[r] {
+				longest = max(longest, res.gaps[r][f])
+			}
+		}
+		first, last := growth(seriesOf(res.samples, func(x soakSample) float64 { return x.srvGoroutines }))
+		b.ReportMetric(first, "srv-goroutines-first")
+		b.ReportMetric(last, "srv-goroutines-last")
+		first, last = growth(seriesOf(res.samples, func(x soakSample) float64 { return x.srvRSS }))
+		b.ReportMetric(first, "srv-MiB-first")
+		b.ReportMetric(last, "srv-MiB-last")
+		b.ReportMetric(float64(longest.Milliseconds()), "max-gap-ms")
+		b.ReportMetric(float64(res.churns), "churns")
+	}
+}
+
+// seriesOf extracts one value from every sample.
+func seriesOf(samples []soakSample, of func(soakSample) float64) []float64 {
+	xs := make([]float64, len(samples))
+	for i, s := range samples {
+		xs[i] = of(s)
+	}
+	return xs
+}
+
+func TestGrowth(t *testing.T) {
+	first, last := growth([]float64{10, 12, 11, 11, 20, 20, 30, 31, 32})
+	if first != 11 || last != 31 {
+		t.Errorf("growth = %v, %v; want 11, 31", first, last)
+	}
+	if first, last := growth([]float64{1, 2}); first != 0 || last != 0 {
+		t.Errorf("growth of two samples = %v, %v; want 0, 0", first, last)
+	}
+}
+
+func TestScrapeMetrics(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(w, "# HELP go_goroutines Number of goroutines.\n# TYPE go_goroutines gauge\ngo_goroutines 42\n"+
+			"confab_rooms{state=\"x\"} 3\nprocess_resident_memory_bytes 2.5e+07\n")
+	}))
+	defer srv.Close()
+	m, err := scrapeMetrics(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m["go_goroutines"] != 42 || m["process_resident_memory_bytes"] != 25e6 || len(m) != 2 {
+		t.Errorf("scrapeMetrics = %v", m)
+	}
+}
