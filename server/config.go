@@ -42,6 +42,11 @@ const (
 	// minute), far below what would cost the server.
 	DefaultRequestRate  = 20
 	DefaultRequestBurst = 40
+	// DefaultJoinTimeout is how long a connection may stay without a
+	// session (not joined, not subscribed to the room list): a client
+	// joins within a round trip of connecting, and a connection that
+	// never does only holds server resources.
+	DefaultJoinTimeout = 10 * time.Second
 )
 
 // MaxConsecutiveErrors is how many failed requests in a row a connection
@@ -87,6 +92,10 @@ type Config struct {
 	// turns the limit off.
 	RequestRate  float64
 	RequestBurst int
+	// JoinTimeout is how long a connection may stay neither joined nor
+	// subscribed to the room list, after connecting or after a leave,
+	// before it gets CodeNotJoined and is closed (1008).
+	JoinTimeout time.Duration
 	// StreamDetectInterval is how long a published stream may deliver
 	// nothing before its subscribers get stream-interrupted (1 s - 60 s).
 	StreamDetectInterval time.Duration
@@ -187,6 +196,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.RequestBurst == 0 {
 		c.RequestBurst = DefaultRequestBurst
+	}
+	if c.JoinTimeout == 0 {
+		c.JoinTimeout = DefaultJoinTimeout
+	}
+	if c.JoinTimeout < 0 {
+		return c, fmt.Errorf("%w: negative join timeout %s", ErrConfig, c.JoinTimeout)
 	}
 	if c.MaxRooms < 0 || c.TokenWillExpireLead < 0 || c.RequestBurst < 0 {
 		return c, fmt.Errorf("%w: negative max rooms, token lead or request burst", ErrConfig)

@@ -182,9 +182,15 @@ func (c *conn) write(data []byte, wait time.Duration) error {
 // the leave reason the socket's end implies.
 func (c *conn) readLoop() int {
 	limit := int64(c.srv.cfg.MaxMessageBytes)
+	var clock sessionClock
 	for {
+		_ = c.ws.SetReadDeadline(clock.deadlineAt(time.Now(), c.hasSession(), c.srv.cfg.JoinTimeout))
 		typ, r, err := c.ws.NextReader()
 		if err != nil {
+			if isTimeout(err) && !c.hasSession() {
+				c.closeSessionless(c.srv.cfg.JoinTimeout)
+				return c.reason(signal.ReasonRemoved)
+			}
 			return c.reason(closeReason(err))
 		}
 		c.lastRecv.Store(time.Now().UnixNano())

@@ -56,6 +56,14 @@ func (l *lobby) unsubscribe(c *conn) {
 	delete(l.subs, c)
 }
 
+// has reports whether c is subscribed.
+func (l *lobby) has(c *conn) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, ok := l.subs[c]
+	return ok
+}
+
 // subscribers returns how many connections are subscribed.
 func (l *lobby) subscribers() int {
 	l.mu.Lock()
