@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -244,8 +245,8 @@ func runSoak(t testing.TB, plan soakPlan) soakResult {
 		rec := readRecording(t, e.path(name+"-rec.wav"), up[r]).pcm
 		i0 := max(int(from.Sub(up[r]).Seconds()*audio.SampleRate), 0)
 		i1 := min(int(end.Sub(up[r]).Seconds()*audio.SampleRate), len(rec))
-		if i1-i0 < audio.SampleRate*int(plan.duration/time.Second)/2 {
-			t.Fatalf("%s recorded %.1f s of the %.0f s run", name, float64(i1-i0)/audio.SampleRate, plan.duration.Seconds())
+		if got, want := float64(i1-i0)/audio.SampleRate, end.Sub(from).Seconds(); got < 0.9*want {
+			t.Fatalf("%s recorded only %.1f s of the %.1f s measured: its mixer was starved of CPU (a loaded machine), which proves nothing either way", name, got, want)
 		}
 		pcm := rec[i0:i1]
 		for f, freq := range stayerFreqs {
@@ -253,7 +254,7 @@ func runSoak(t testing.TB, plan soakPlan) soakResult {
 				res.gaps[r][f] = -1
 				continue
 			}
-			res.level[r][f] = tone.Amplitude(pcm, audio.SampleRate, freq) / (soakAmp * 32767)
+			res.level[r][f] = toneLevel(pcm, freq) / soakAmp
 			for _, g := range tone.Gaps(pcm, audio.SampleRate, freq, 20*time.Millisecond, 10*time.Millisecond, 0.25) {
 				at := from.Add(g.Start)
 				inFault := false
@@ -519,4 +520,21 @@ func TestScrapeMetrics(t *testing.T) {
 	if m["go_goroutines"] != 42 || m["process_resident_memory_bytes"] != 25e6 || len(m) != 2 {
 		t.Errorf("scrapeMetrics = %v", m)
 	}
+}
+
+// toneLevel is the median amplitude, as a fraction of full scale, of the
+// tone at freq over the 100 ms windows of pcm: the level a listener hears
+// most of the time, whatever the phase jumps that concealment and the
+// jitter buffer's adjustments cause between windows.
+func toneLevel(pcm []int16, freq float64) float64 {
+	ws := tone.Windows(pcm, audio.SampleRate, 100*time.Millisecond)
+	if len(ws) == 0 {
+		return 0
+	}
+	amps := make([]float64, len(ws))
+	for i, w := range ws {
+		amps[i] = tone.Amplitude(w, audio.SampleRate, freq)
+	}
+	slices.Sort(amps)
+	return amps[len(amps)/2] / 32767
 }
