@@ -16,6 +16,7 @@ import (
 	"github.com/confab-rtc/confab/audio"
 	"github.com/confab-rtc/confab/config"
 	"github.com/confab-rtc/confab/internal/tone"
+	"github.com/confab-rtc/confab/server"
 	"github.com/confab-rtc/confab/signal"
 )
 
@@ -109,7 +110,10 @@ func loadPeers(cfg config.Config, callRoom string) (bogus, flood []*bogusPeer) {
 			Room: room, UserID: user, CTime: ctime, Signature: signal.Sign(key, cfg.App.ID, room, user, ctime)}
 	}
 	var garbage []any
-	for i := range 25 {
+	// Exactly as many as the server takes before it closes: more would be
+	// unread when it closes, and the kernel would answer them with a reset
+	// instead of letting the close frame through.
+	for i := range server.MaxConsecutiveErrors {
 		switch i % 3 {
 		case 0:
 			garbage = append(garbage, []byte{0xde, 0xad, byte(i)})
@@ -220,6 +224,8 @@ func TestLoadKeepsTheCallGoing(t *testing.T) {
 	results := make([]bogusResult, len(bogus)+len(flood))
 	var wg sync.WaitGroup
 	start := time.Now()
+	probe := startStallProbe(80 * time.Millisecond)
+	defer probe.Stop()
 	cpu0 := selfCPU()
 	// The 500 arrive over a second, the flood of joins at once.
 	for i, p := range bogus {
@@ -250,6 +256,7 @@ func TestLoadKeepsTheCallGoing(t *testing.T) {
 	}
 	wg.Wait()
 	end := time.Now()
+	stalls := probe.Stop()
 	closed, err := scrapeMetrics(base + "/metrics")
 	if err != nil {
 		t.Fatal(err)
@@ -312,15 +319,23 @@ func TestLoadKeepsTheCallGoing(t *testing.T) {
 	writeSine(t, e.path("carol.wav"), 1700, 0.2)
 	carol := e.startClient("carol", "--server", url, "--user", "carol", "--send", e.path("carol.wav"), "--speaker", "none", "--record", e.path("carol-rec.wav"), room)
 	carol.waitEvent("first audio from alice after the load", 15*time.Second, isEvent("first-audio-frame", map[string]any{"userId": "alice"}))
-	after, err := scrapeMetrics(base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
+	// The valid joins dropped by the keepalive keep their sessions for
+	// the resume grace (15 s); then the goroutines come back to those of
+	// the call, carol adding one participant's worth.
+	var after map[string]float64
+	for deadline := time.Now().Add(signal.DefaultResumeGrace + 15*time.Second); ; time.Sleep(500 * time.Millisecond) {
+		if after, err = scrapeMetrics(base + "/metrics"); err != nil {
+			t.Fatal(err)
+		}
+		if after["go_goroutines"] <= before["go_goroutines"]*1.5+20 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("server goroutines %.0f before the load, %.0f after it: the bogus connections left some behind", before["go_goroutines"], after["go_goroutines"])
+			break
+		}
 	}
 	t.Logf("server goroutines after the load, carol in the call: %.0f", after["go_goroutines"])
-	// Carol adds one participant's worth (two PeerConnections).
-	if after["go_goroutines"] > before["go_goroutines"]*1.5+20 {
-		t.Errorf("server goroutines %.0f before the load, %.0f after it: the bogus connections left some behind", before["go_goroutines"], after["go_goroutines"])
-	}
 
 	for _, c := range append(clients, carol) {
 		c.send("leave")
@@ -344,15 +359,21 @@ func TestLoadKeepsTheCallGoing(t *testing.T) {
 		if got, want := float64(len(pcm))/audio.SampleRate, end.Sub(start).Seconds()+0.5; got < 0.9*want {
 			t.Fatalf("%s recorded only %.1f s of the %.1f s of load: its mixer was starved of CPU (a loaded machine), which proves nothing about the server", c.name, got, want)
 		}
-		longest := time.Duration(0)
+		longest, stalled := time.Duration(0), time.Duration(0)
 		for _, g := range tone.Gaps(pcm, audio.SampleRate, freqs[other], 20*time.Millisecond, 10*time.Millisecond, 0.25) {
+			at := start.Add(-500 * time.Millisecond).Add(g.Start)
+			if overlaps(stalls, at, at.Add(g.Length), 200*time.Millisecond, 500*time.Millisecond) {
+				stalled = max(stalled, g.Length)
+				continue
+			}
 			longest = max(longest, g.Length)
 			if g.Length > 100*time.Millisecond {
 				t.Logf("%s: %s missing for %v at +%.2fs of the load (the flood came at +%.2fs)", c.name, other, g.Length, (g.Start - 500*time.Millisecond).Seconds(), floodAt.Sub(start).Seconds())
 			}
 		}
 		level := toneLevel(pcm, freqs[other]) / 0.2
-		t.Logf("%s hearing %s over %.1fs of load: longest gap %v, level %.2f of sent", c.name, other, float64(len(pcm))/audio.SampleRate, longest, level)
+		t.Logf("%s hearing %s over %.1fs of load: longest gap %v, level %.2f of sent (around the %d stalls of the machine itself: %v)",
+			c.name, other, float64(len(pcm))/audio.SampleRate, longest, level, len(stalls), stalled)
 		if longest > 200*time.Millisecond {
 			t.Errorf("%s lost %s for %v during the load, want at most 200 ms", c.name, other, longest)
 		}

@@ -29,7 +29,7 @@ type soakPlan struct {
 	churnEvery time.Duration // one churner leaves and a new one joins
 	plugEvery  time.Duration // a headset is plugged in ...
 	plugFor    time.Duration // ... and unplugged this much later
-	lossPct    int           // carol's downlink loss
+	lossPct    int           // alice's downlink loss
 }
 
 // stayers send continuous tones at these frequencies for the whole run and
@@ -52,6 +52,7 @@ type soakSample struct {
 	at            time.Duration // since the churn began
 	srvGoroutines float64       // go_goroutines from the server's /metrics
 	srvRSS        float64       // MiB
+	srvHeap       float64       // MiB in use by the Go heap
 	srvFDs        float64
 	cliRSS        [3]float64 // MiB, the stayers in stayerNames order
 	cliThreads    [3]float64
@@ -66,12 +67,19 @@ type soakResult struct {
 	// longest inside them.
 	gaps     [3][3]time.Duration
 	faultGap time.Duration
+	// stallGap is the longest gap around a stall of the test process
+	// itself (the machine froze everyone: stallProbe), of stalls seen.
+	stallGap time.Duration
+	stalls   int
+	// carolCover is how much of the wall-clock time measured carol's
+	// device-paced recording covers.
+	carolCover float64
 	// level[r][f] is stayer f's tone in all stayer r recorded, as a
 	// fraction of the level sent: what the codec, concealment and mixer
 	// kept of it.
 	level [3][3]float64
 	// downlink[r] is the worst downlink quality (0-6) stayer r was told
-	// it had: the loss injected on carol's is seen by the server.
+	// it had: the loss injected on alice's is seen by the server.
 	downlink [3]int
 	churns   int
 	plugs    int
@@ -82,9 +90,10 @@ type soakResult struct {
 // for the whole run, each sending a tone and recording the mix it hears;
 // three more slots are taken by churners, one of which leaves (by leave
 // command, SIGTERM or SIGKILL, in turn) and is replaced by a newcomer
-// every churnEvery. Carol plays to the default speaker and loses lossPct
-// of her incoming packets; every plugEvery a USB headset (a null sink)
-// is plugged in, carol follows it, and it is unplugged plugFor later.
+// every churnEvery. Alice loses lossPct of her incoming packets. Carol
+// plays to the default speaker; every plugEvery a USB headset (a null
+// sink) is plugged in, carol follows it, and it is unplugged plugFor
+// later.
 // After every churn step the server's goroutines, RSS and file
 // descriptors and the stayers' RSS, threads and descriptors are sampled.
 func runSoak(t testing.TB, plan soakPlan) soakResult {
@@ -102,7 +111,8 @@ func runSoak(t testing.TB, plan soakPlan) soakResult {
 		args := []string{"--server", url, "--user", name, "--send", wav, "--record", e.path(name + "-rec.wav"), room}
 		if name != "carol" {
 			args = append([]string{"--speaker", "none"}, args...)
-		} else {
+		}
+		if name == "alice" {
 			e.extra = append(pa.Env(), fmt.Sprintf("%s=%d", testRecvLossEnv, plan.lossPct))
 		}
 		stayers[i] = e.startClient(name, args...)
@@ -155,10 +165,11 @@ func runSoak(t testing.TB, plan soakPlan) soakResult {
 	var res soakResult
 	// faults are carol's device changes, from the moment the test acts to
 	// a second after the client reports the new device.
-	type span struct{ from, to time.Time }
 	var faults []span
 	plugged, headset, nextPlug := false, -1, plan.plugEvery/3
 	start := time.Now()
+	probe := startStallProbe(80 * time.Millisecond)
+	defer probe.Stop()
 	for step := 1; ; step++ {
 		now := time.Since(start)
 		if now >= plan.duration {
@@ -204,6 +215,8 @@ func runSoak(t testing.TB, plan soakPlan) soakResult {
 		}
 	}
 	end := time.Now()
+	stalls := probe.Stop()
+	res.stalls = len(stalls)
 
 	// The call stayed up for the stayers all along, and the server serves.
 	for i, c := range stayers {
@@ -245,7 +258,15 @@ func runSoak(t testing.TB, plan soakPlan) soakResult {
 		rec := readRecording(t, e.path(name+"-rec.wav"), up[r]).pcm
 		i0 := max(int(from.Sub(up[r]).Seconds()*audio.SampleRate), 0)
 		i1 := min(int(end.Sub(up[r]).Seconds()*audio.SampleRate), len(rec))
-		if got, want := float64(i1-i0)/audio.SampleRate, end.Sub(from).Seconds(); got < 0.9*want {
+		// Alice's and bob's mixers run on the wall clock, carol's on her
+		// speaker's: a device switch or a starved sound server costs
+		// her recording time, not audio, so her timeline is her own
+		// (and the windows of her device changes are placed on it
+		// approximately).
+		got, want := float64(i1-i0)/audio.SampleRate, end.Sub(from).Seconds()
+		if name == "carol" {
+			res.carolCover = got / want
+		} else if got < 0.9*want {
 			t.Fatalf("%s recorded only %.1f s of the %.1f s measured: its mixer was starved of CPU (a loaded machine), which proves nothing either way", name, got, want)
 		}
 		pcm := rec[i0:i1]
@@ -257,16 +278,14 @@ func runSoak(t testing.TB, plan soakPlan) soakResult {
 			res.level[r][f] = toneLevel(pcm, freq) / soakAmp
 			for _, g := range tone.Gaps(pcm, audio.SampleRate, freq, 20*time.Millisecond, 10*time.Millisecond, 0.25) {
 				at := from.Add(g.Start)
-				inFault := false
-				if name == "carol" {
-					for _, s := range faults {
-						if at.Before(s.to) && at.Add(g.Length).After(s.from) {
-							inFault = true
-						}
-					}
-				}
-				if inFault {
+				if name == "carol" && overlaps(faults, at, at.Add(g.Length), 0, 0) {
 					res.faultGap = max(res.faultGap, g.Length)
+					continue
+				}
+				// The jitter buffer needs a moment to refill after the
+				// machine froze the processes.
+				if overlaps(stalls, at, at.Add(g.Length), 200*time.Millisecond, 500*time.Millisecond) {
+					res.stallGap = max(res.stallGap, g.Length)
 					continue
 				}
 				if g.Length > res.gaps[r][f] {
@@ -289,6 +308,7 @@ func sampleSoak(t testing.TB, at time.Duration, metricsURL string, stayers [3]*c
 		t.Fatalf("the server's metrics: %v", err)
 	}
 	s.srvGoroutines, s.srvRSS, s.srvFDs = m["go_goroutines"], m["process_resident_memory_bytes"]/(1<<20), m["process_open_fds"]
+	s.srvHeap = m["go_memstats_heap_inuse_bytes"] / (1 << 20)
 	if s.srvGoroutines == 0 || s.srvRSS == 0 {
 		t.Fatalf("the server's metrics lack go_goroutines or process_resident_memory_bytes: %v", m)
 	}
@@ -359,6 +379,9 @@ type soakSeries struct {
 	unit     string
 	rel, abs float64
 	of       func(soakSample) float64
+	// notUnderRace: with the race detector the series is shown but not
+	// judged (see soakSeriesAll).
+	notUnderRace bool
 }
 
 // soakSeriesAll are the series a soak checks. The margins, and why:
@@ -367,9 +390,13 @@ type soakSeries struct {
 //     departed PeerConnection's ICE and DTLS goroutines winding down, a
 //     webhook or metrics request): 10 % + 10. A leaked participant costs
 //     dozens (two PeerConnections), one per churn step would add hundreds.
-//   - RSS: the Go heap may grow to twice the live heap before a collection
-//     (GOGC=100) and the runtime returns freed pages to the system lazily,
-//     so RSS at the same state wanders by a few MiB: 20 % + 4 MiB.
+//   - RSS and the server's heap in use: the Go heap may grow to twice the
+//     live heap before a collection (GOGC=100) and the runtime returns
+//     freed pages to the system lazily, so RSS at the same state wanders
+//     by a few MiB: 20 % + 4 MiB. Under the race detector the server's
+//     RSS also holds the detector's shadow memory and history, which grew
+//     by 30 % over 70 s of churn here while the heap in use stayed flat:
+//     there the heap is what is judged.
 //   - file descriptors: each socket of a PeerConnection is one; at the
 //     same call state the count is the same up to sockets still closing,
 //     so 10 more at most.
@@ -378,15 +405,16 @@ type soakSeries struct {
 //     they must not follow the churn, so 4 more at most.
 var soakSeriesAll = func() []soakSeries {
 	s := []soakSeries{
-		{"server goroutines", "", 0.10, 10, func(x soakSample) float64 { return x.srvGoroutines }},
-		{"server RSS", "MiB", 0.20, 4, func(x soakSample) float64 { return x.srvRSS }},
-		{"server fds", "", 0, 10, func(x soakSample) float64 { return x.srvFDs }},
+		{"server goroutines", "", 0.10, 10, func(x soakSample) float64 { return x.srvGoroutines }, false},
+		{"server RSS", "MiB", 0.20, 4, func(x soakSample) float64 { return x.srvRSS }, true},
+		{"server heap", "MiB", 0.20, 4, func(x soakSample) float64 { return x.srvHeap }, false},
+		{"server fds", "", 0, 10, func(x soakSample) float64 { return x.srvFDs }, false},
 	}
 	for i, name := range stayerNames {
 		s = append(s,
-			soakSeries{name + " RSS", "MiB", 0.20, 4, func(x soakSample) float64 { return x.cliRSS[i] }},
-			soakSeries{name + " threads", "", 0, 4, func(x soakSample) float64 { return x.cliThreads[i] }},
-			soakSeries{name + " fds", "", 0, 10, func(x soakSample) float64 { return x.cliFDs[i] }})
+			soakSeries{name + " RSS", "MiB", 0.20, 4, func(x soakSample) float64 { return x.cliRSS[i] }, false},
+			soakSeries{name + " threads", "", 0, 4, func(x soakSample) float64 { return x.cliThreads[i] }, false},
+			soakSeries{name + " fds", "", 0, 10, func(x soakSample) float64 { return x.cliFDs[i] }, false})
 	}
 	return s
 }()
@@ -402,6 +430,10 @@ func checkFlat(t testing.TB, samples []soakSample) {
 		first, last := growth(seriesOf(samples, s.of))
 		limit := first*(1+s.rel) + s.abs
 		t.Logf("%-17s first third %7.1f %s, last third %7.1f %s (limit %.1f)", s.name, first, s.unit, last, s.unit, limit)
+		if last > limit && s.notUnderRace && raceBuild {
+			t.Logf("%s: not judged under the race detector", s.name)
+			continue
+		}
 		if last > limit {
 			t.Errorf("%s grew from %.1f to %.1f %s over the run (limit %.1f): a leak", s.name, first, last, s.unit, limit)
 		}
@@ -427,15 +459,17 @@ func checkGaps(t testing.TB, res soakResult, limit time.Duration) {
 		}
 	}
 	t.Logf("worst downlink quality told to alice, bob, carol: %v", res.downlink)
-	if res.downlink[2] < 2 {
-		t.Errorf("carol's downlink quality never fell below excellent (worst %d): the injected loss did not act", res.downlink[2])
+	if res.downlink[0] < 2 {
+		t.Errorf("alice's downlink quality never fell below excellent (worst %d): the injected loss did not act", res.downlink[0])
 	}
-	t.Logf("longest gap during carol's device changes: %v; %d churn steps, %d hot-plugs", res.faultGap, res.churns, res.plugs)
+	t.Logf("carol's recording, paced by her speakers, covers %.0f %% of the wall-clock time measured", 100*res.carolCover)
+	t.Logf("longest gap during carol's device changes: %v; around the %d stalls of the machine: %v; %d churn steps, %d hot-plugs",
+		res.faultGap, res.stalls, res.stallGap, res.churns, res.plugs)
 }
 
 // TestSoak is the soak's short form: 70 s of a 6-party call with a
 // churner replaced every 3 s, a headset hot-plugged every 30 s that carol
-// follows, and 5 % loss on carol's downlink. The server's goroutines,
+// follows, and 5 % loss on alice's downlink. The server's goroutines,
 // RSS and descriptors and the staying clients' RSS, threads and
 // descriptors stay flat, and no staying participant's tone goes missing
 // for more than 200 ms at another outside the device changes.
@@ -464,9 +498,9 @@ func BenchmarkSoak(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		res := runSoak(b, soakPlan{duration: d, churnEvery: 3 * time.Second, plugEvery: 30 * time.Second, plugFor: 10 * time.Second, lossPct: 5})
 		var tab strings.Builder
-		fmt.Fprintf(&tab, "\n%8s %10s %10s %8s %10s %10s %10s\n", "t", "srv gor", "srv MiB", "srv fds", "alice MiB", "bob MiB", "carol MiB")
+		fmt.Fprintf(&tab, "\n%8s %8s %8s %9s %8s %10s %8s %10s\n", "t", "srv gor", "srv MiB", "srv heap", "srv fds", "alice MiB", "bob MiB", "carol MiB")
 		for _, s := range res.samples {
-			fmt.Fprintf(&tab, "%8s %10.0f %10.1f %8.0f %10.1f %10.1f %10.1f\n", s.at.Round(time.Second), s.srvGoroutines, s.srvRSS, s.srvFDs, s.cliRSS[0], s.cliRSS[1], s.cliRSS[2])
+			fmt.Fprintf(&tab, "%8s %8.0f %8.1f %9.1f %8.0f %10.1f %8.1f %10.1f\n", s.at.Round(time.Second), s.srvGoroutines, s.srvRSS, s.srvHeap, s.srvFDs, s.cliRSS[0], s.cliRSS[1], s.cliRSS[2])
 		}
 		b.Log(tab.String())
 		checkFlat(b, res.samples)
