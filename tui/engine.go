@@ -51,9 +51,9 @@ type Engine interface {
 	// the call; false when the call plays nothing.
 	PlayTestTone() bool
 	// Stats returns a snapshot of the call's media statistics for the
-	// stats pane. It is the one method called from a command's goroutine
-	// instead of the update loop (once a second while the pane is open),
-	// as it reads pion's counters; it must still not wait on the network.
+	// stats pane. It is called from a command's goroutine, not the update
+	// loop (once a second while the pane is open), as it reads pion's
+	// counters behind their locks; it must still not wait on the network.
 	Stats() call.CallStats
 	// UserID returns the local user's id.
 	UserID() string
