@@ -132,8 +132,8 @@ func (o *clientOptions) resolve(cfg config.Config) error {
 	// is signed when it is chosen.
 	checkRoom := o.room
 	if checkRoom == "" {
-		if o.headless || o.plain {
-			return errors.New("name the room to join: confab join ROOM (the rooms screen needs the full-screen interface)")
+		if o.headless {
+			return errors.New("name the room to join: confab join --headless ROOM")
 		}
 		checkRoom = "r"
 	}
@@ -336,6 +336,21 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 	}
 	c := &calls{o: o, params: params, dc: d.dc, log: log, ctx: ctx, notices: d.notices}
 	d.dc.eng = c
+	if o.plain && o.room == "" {
+		// Plain mode's rooms screen: the list read out, a line read back.
+		room, err := tui.ChooseRoomPlain(ctx, c.lobby, stdin, stdout, tui.PlainOptions{Timestamps: o.timestamps, Logger: log})
+		if err != nil {
+			if errors.Is(err, tui.ErrNoRoomChosen) || ctx.Err() != nil {
+				return nil
+			}
+			return interfaceResult(o, log, err, nil)
+		}
+		sig, ctime, err := c.sign(room)
+		if err != nil {
+			return err
+		}
+		o.room, o.signature, o.ctime = room, sig, ctime
+	}
 	var eng *call.Engine
 	if o.room != "" {
 		eng = c.start(o.room, o.signature, o.ctime)

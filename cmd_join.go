@@ -44,7 +44,9 @@ or speaker (or the i and o keys of the interface) is remembered in the
 configuration file.
 
 --plain is the accessible mode for screen readers: one sentence a line, no
-colour or drawing, single keys (h lists them, q twice leaves).`,
+colour or drawing, single keys (h lists them, q twice leaves). Without ROOM it
+first reads the room list out, numbered, and joins the room whose number or
+name you type (a new name creates it).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, err := g.start()

@@ -133,7 +133,7 @@ func (p roomsPane) choose() (room string, problem string) {
 	}
 	it := items[p.selectedIndex(items)]
 	if e := signal.CheckIdentity(it.room, "u", ""); e != nil {
-		return "", errorSentence(e.Code, "A room's name is 1 to 64 letters, digits, - or _; change the name and press enter again.")
+		return "", errorSentence(e.Code, "That is not a room name. A room's name is 1 to 64 letters, digits, - or _; change it and press enter again.")
 	}
 	return it.room, ""
 }
