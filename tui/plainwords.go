@@ -122,7 +122,7 @@ func errorHint(code int) string {
 	case signal.CodeRoleNoPermission:
 		return "Join as a joiner (--role joiner) to speak."
 	case signal.CodeInvalidUserName:
-		return "Choose a name of at most 256 bytes with n."
+		return "Choose a shorter name: at most 256 bytes."
 	case signal.CodeInvalidUserID, signal.CodeInvalidRoomID:
 		return "Use 1 to 64 letters, digits, - or _ and join again."
 	case signal.CodeTooManyRooms:
