@@ -370,7 +370,7 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 			}
 			fmt.Fprintf(enc, "%s\n", line)
 		}
-		return c.end()
+		return c.finish()
 	}
 
 	var first switchingEngine
@@ -378,7 +378,7 @@ func runClient(ctx context.Context, o *clientOptions, log *slog.Logger, stdin io
 		first = switchingEngine{eng, d.dc}
 	}
 	uiErr := runInterface(ctx, o, c, first, log, stdin, stdout)
-	return interfaceResult(o, log, uiErr, c.end())
+	return interfaceResult(o, log, uiErr, c.finish())
 }
 
 // clientResult maps the engine's end to the command's result: leaving and

@@ -38,7 +38,13 @@ type calls struct {
 	// call is told which devices are in use (the manager told only the
 	// first).
 	devicesStarted bool
+	// finished is set by finish: a join still under way when the
+	// interface ended must not start a call nobody would end.
+	finished bool
 }
+
+// errFinished is join's answer once the client is ending.
+var errFinished = signal.Errorf(signal.CodeInternal, "confab is ending; no room is joined")
 
 // Emit hands a device event to the current call; between calls it is
 // dropped (the next call is told the devices in use when it starts).
@@ -52,9 +58,16 @@ func (c *calls) Emit(ev call.Event) {
 }
 
 // start makes the engine of room, signed with sig and ctime, makes it the
-// current call and runs it.
+// current call and runs it; nil once finish was called.
 func (c *calls) start(room, sig string, ctime int64) *call.Engine {
 	o := c.o
+	// Held from the check to the engine being current, so finish either
+	// sees this call or refuses it.
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.finished {
+		return nil
+	}
 	eng := call.New(call.Config{
 		ServerURL: o.server, TLSPin: o.tlsPin, Room: room, UserID: o.userID, UserName: o.userName,
 		Role: o.roleNum, AppID: o.appID, Signature: sig, CTime: ctime,
@@ -63,8 +76,6 @@ func (c *calls) start(room, sig string, ctime int64) *call.Engine {
 	for _, n := range c.notices {
 		eng.Emit(n)
 	}
-	runErr := make(chan error, 1)
-	c.mu.Lock()
 	if c.devicesStarted && c.dc.mgr != nil {
 		mic, speaker := c.dc.mgr.Active()
 		if mic.ID != "" {
@@ -74,8 +85,8 @@ func (c *calls) start(room, sig string, ctime int64) *call.Engine {
 			eng.Emit(call.MediaDevice{Kind: devices.KindPlayback, DeviceID: speaker.ID, DeviceName: speaker.Name})
 		}
 	}
+	runErr := make(chan error, 1)
 	c.cur, c.runErr = eng, runErr
-	c.mu.Unlock()
 	go func() { runErr <- eng.Run(c.ctx) }()
 	return eng
 }
@@ -119,7 +130,11 @@ func (c *calls) join(_ context.Context, room string) (tui.Engine, error) {
 		c.log.Warn("the call left for another room ended in failure", "err", err)
 	}
 	c.log.Info("switching room", "room", room)
-	return switchingEngine{c.start(room, sig, ctime), c.dc}, nil
+	eng := c.start(room, sig, ctime)
+	if eng == nil {
+		return nil, errFinished
+	}
+	return switchingEngine{eng, c.dc}, nil
 }
 
 // lobby is the interface's LobbyDialer: a subscription to the room list,
@@ -139,6 +154,15 @@ func (c *calls) lobby(ctx context.Context) (tui.Lobby, error) {
 		return nil, err
 	}
 	return l, nil
+}
+
+// finish ends the current call, as end does, and refuses any call a join
+// still under way would start.
+func (c *calls) finish() error {
+	c.mu.Lock()
+	c.finished = true
+	c.mu.Unlock()
+	return c.end()
 }
 
 // end leaves the current call, waits for its engine (bounded) and returns

@@ -33,6 +33,15 @@ func TestCallsSign(t *testing.T) {
 		t.Errorf("lobby() without a signer = %v; want code %d", err, signal.CodeAuthFailed)
 	}
 
+	// A join that completes after the interface ended starts nothing.
+	done := &calls{o: &clientOptions{room: "demo", userID: "u", appID: "app", renew: appKeySigner("app", "k")}, log: log}
+	if err := done.finish(); err != nil {
+		t.Fatal(err)
+	}
+	if eng, err := done.join(context.Background(), "lounge"); eng != nil || err == nil {
+		t.Errorf("join after finish = %v, %v; want no call", eng, err)
+	}
+
 	key := &calls{o: &clientOptions{room: "demo", userID: "u", appID: "app", renew: appKeySigner("app", "k")}, log: log}
 	sig, ctime, err := key.sign("lounge")
 	if err != nil || sig != signal.Sign("k", "app", "lounge", "u", ctime) {
