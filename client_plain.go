@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/confab-rtc/confab/internal/stderrlog"
 	"github.com/confab-rtc/confab/tui"
 )
 
@@ -19,17 +18,8 @@ func runInterface(ctx context.Context, o *clientOptions, c *calls, first switchi
 			Room: o.room, UserName: o.userName, Timestamps: o.timestamps, Logger: log,
 		})
 	}
-	if o.logFile != nil {
-		// C libraries (PulseAudio, miniaudio) print to fd 2, which would
-		// tear the screen: it goes to the log while the view runs.
-		if restore, err := stderrlog.Redirect(o.logFile); err != nil {
-			log.Warn("standard error stays on the terminal", "err", err)
-		} else {
-			defer restore()
-		}
-	}
 	opts := tui.AppOptions{
-		Options: tui.Options{UserName: o.userName, NoColor: o.noColor, Keys: o.keys, Mouse: o.mouse, Logger: log},
+		Options: tui.Options{UserName: o.userName, NoColor: o.noColor, Keys: o.keys, Mouse: o.mouse, Logger: log, Stderr: o.logFile},
 		Join:    c.join,
 		Lobby:   c.lobby,
 	}

@@ -340,5 +340,5 @@ func runApp(ctx context.Context, opts AppOptions, extra ...tea.ProgramOption) (t
 	defer cancel()
 	app := NewApp(ctx, opts)
 	defer app.lobbies.close()
-	return runModel(ctx, app, opts.NoColor, opts.Logger, extra...)
+	return runModel(ctx, app, opts.Options, extra...)
 }

@@ -83,6 +83,7 @@ func TestRunFaultInUpdate(t *testing.T) {
 	f := newFake()
 	f.faultAfter = 3
 	t.Cleanup(f.end)
+	t.Cleanup(f.end)
 	r, w := io.Pipe()
 	defer w.Close()
 	err, screen, stderr, logText := faultRun(t, func(log *slog.Logger, out io.Writer) error {
@@ -119,7 +120,7 @@ func TestRunFaultInCommand(t *testing.T) {
 	r, w := io.Pipe()
 	defer w.Close()
 	err, screen, stderr, logText := faultRun(t, func(log *slog.Logger, out io.Writer) error {
-		_, err := runModel(context.Background(), panicCmdModel{}, true, log,
+		_, err := runModel(context.Background(), panicCmdModel{}, Options{NoColor: true, Logger: log},
 			tea.WithInput(r), tea.WithOutput(out), tea.WithoutSignalHandler(), tea.WithWindowSize(80, 24))
 		return err
 	})

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"log/slog"
+	"os"
 	"time"
 )
 
@@ -35,6 +36,11 @@ type Options struct {
 	// Logger receives the trace of a fault inside the view, which never
 	// goes to the terminal; nil discards it.
 	Logger *slog.Logger
+	// Stderr, when set (the log file), receives the process's standard
+	// error, file descriptor 2, while the view runs: C libraries
+	// (PulseAudio, miniaudio) print there and would tear the screen.
+	// Nil leaves standard error alone.
+	Stderr *os.File
 	// Keys are the key bindings; the zero value means DefaultKeyMap().
 	Keys KeyMap
 	// Clock returns the current time; nil means time.Now. The call timer

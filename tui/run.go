@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/confab-rtc/confab/internal/stderrlog"
 )
 
 // Run shows the call view full screen until the user leaves (q or ctrl+c,
@@ -22,23 +23,33 @@ func Run(ctx context.Context, e Engine, opts Options) error {
 // run is Run with extra program options, so tests can feed keys from a
 // reader and discard the output instead of needing a terminal.
 func run(ctx context.Context, e Engine, opts Options, extra ...tea.ProgramOption) error {
-	_, err := runModel(ctx, New(e, opts), opts.NoColor, opts.Logger, extra...)
+	_, err := runModel(ctx, New(e, opts), opts, extra...)
 	if errors.Is(err, ErrViewFault) {
 		e.Leave()
 	}
 	return err
 }
 
-// runModel runs a model full screen and returns the final model; ending
-// ctx is a normal way out. A panic anywhere in the program (see guard.go)
-// is logged to log and returned as ErrViewFault with the terminal
-// restored.
-func runModel(ctx context.Context, model tea.Model, noColor bool, log *slog.Logger, extra ...tea.ProgramOption) (final tea.Model, err error) {
+// runModel runs a model full screen with the options' colour, logger and
+// standard error, and returns the final model; ending ctx is a normal way
+// out. A panic anywhere in the program (see guard.go) is logged and
+// returned as ErrViewFault with the terminal restored.
+func runModel(ctx context.Context, model tea.Model, opts Options, extra ...tea.ProgramOption) (final tea.Model, err error) {
+	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if opts.Stderr != nil {
+		// Put back last, after the terminal: a fault's sentence, printed
+		// by the caller, must reach the terminal.
+		if restore, rerr := stderrlog.Redirect(opts.Stderr); rerr != nil {
+			log.Warn("standard error stays on the terminal", "err", rerr)
+		} else {
+			defer restore()
+		}
+	}
 	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithoutCatchPanics()}
-	if noColor {
+	if opts.NoColor {
 		// Bold and faint survive; colours are dropped even if a style has one.
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
 	}
