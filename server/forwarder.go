@@ -49,6 +49,11 @@ type forwarder struct {
 	// rx counts what arrives from the publisher, for its uplink quality
 	// and stream health (quality.go).
 	rx rxStats
+	// The newest sequence number forwarded and the run of stale packets
+	// since, for dropping old retransmissions (stale.go); owned by run.
+	seqSeen  bool
+	newest   uint16
+	staleRun int
 }
 
 // newForwarder prepares the forwarding of remote, published by p as the
@@ -112,6 +117,9 @@ func (f *forwarder) forward(pkt *rtp.Packet, b []byte, now int64) {
 			f.pub.level.store(level[0], now)
 			f.pub.speech.observe(level[0])
 		}
+	}
+	if !f.fresh(pkt.SequenceNumber) {
+		return
 	}
 	keepAudioLevel(&pkt.Header, level, uint8(f.outExt.Load()))
 	_ = f.local.WriteRTP(pkt) // errors name subscribers that went away; the room removes them

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/pion/interceptor"
@@ -198,5 +199,45 @@ func TestCodecName(t *testing.T) {
 		if got := codecName(in); got != want {
 			t.Errorf("codecName(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestForwardDropsStale: after an outage the publisher's answers to NACKs
+// for what was lost in it (old sequence numbers) are not forwarded; recent
+// retransmissions and the live stream across the wraparound are, and a
+// sender that really restarted its sequence numbers is followed.
+func TestForwardDropsStale(t *testing.T) {
+	f, leg, _, _ := testForwarder(t, 1, 1)
+	var scratch rtp.Packet
+	send := func(seqs ...uint16) {
+		for _, s := range seqs {
+			f.forward(&scratch, packet(t, s, nil), 0)
+		}
+	}
+	written := func() []uint16 {
+		var out []uint16
+		for _, p := range leg.written {
+			out = append(out, p.SequenceNumber)
+		}
+		leg.written = nil
+		return out
+	}
+	send(65530, 65535, 3) // live, with a gap across the wraparound
+	send(65531)           // a recent retransmission
+	if got := written(); !slices.Equal(got, []uint16{65530, 65535, 3, 65531}) {
+		t.Fatalf("forwarded %v", got)
+	}
+	send(403)               // back after 8 s of outage
+	send(4, 5, 6, 352, 353) // the NACK burst for the outage
+	send(404)               // live again
+	if got := written(); !slices.Equal(got, []uint16{403, 353, 404}) {
+		t.Fatalf("after the outage forwarded %v, want only 403, the recent 353 and 404", got)
+	}
+	base := uint16(50000) // a sender that went far behind, for good
+	for i := range maxStaleRun + 2 {
+		send(base + uint16(i))
+	}
+	if got := written(); len(got) != 2 || got[0] != base+maxStaleRun {
+		t.Fatalf("a restarted sender: forwarded %v, want it followed after %d stale packets", got, maxStaleRun)
 	}
 }
