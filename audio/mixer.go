@@ -157,6 +157,22 @@ func (m *Mixer) RemoveStream(id string) {
 	m.publishStreams(next)
 }
 
+// RemoveStreamIf is RemoveStream for a reader that may have been
+// replaced: it stops mixing id only while id is still st, so the end of
+// an old connection's track cannot remove a new connection's stream of the
+// same sender.
+func (m *Mixer) RemoveStreamIf(id string, st *Stream) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := m.streams.Load().byID
+	if old[id] != st {
+		return
+	}
+	next := maps.Clone(old)
+	delete(next, id)
+	m.publishStreams(next)
+}
+
 // streamSet is an immutable snapshot of the mixed streams.
 type streamSet struct {
 	byID map[string]*Stream

@@ -77,6 +77,9 @@ func (s *session) switchRole(role int, sig string, ctime int64) {
 			return
 		}
 		s.role = role
+		if ctime >= s.ctime {
+			s.sig, s.ctime = sig, ctime // for a join after a server restart
+		}
 		switch {
 		case role == signal.RolePlayer:
 			s.stopPublishing()
@@ -99,6 +102,12 @@ func (s *session) stopPublishing() {
 		s.pubStop()
 		s.pubStop = nil
 	}
+	// The next send loop must not read the source while this one does.
+	if s.pubDone != nil {
+		<-s.pubDone
+		s.pubDone = nil
+	}
+	s.pubAnswered, s.pubRestarting = false, false
 	if s.pub != nil {
 		if err := s.pub.close(); err != nil {
 			s.e.log.Debug("closing the publish connection", "err", err)

@@ -40,7 +40,18 @@ type Config struct {
 	// silent before it pings; the server is declared lost after three
 	// times that. 0 means 10 s.
 	KeepAlive time.Duration
+	// ReconnectTimeout is how long the engine tries to restore a lost
+	// connection to the room server (resuming the session, or joining
+	// again after a server restart) before it gives up with a peer-leave
+	// about the local user, reason 7, and Run returns
+	// ErrReconnectTimedOut. 0 means DefaultReconnectTimeout.
+	ReconnectTimeout time.Duration
 }
+
+// DefaultReconnectTimeout is how long the engine tries to reconnect
+// unless configured otherwise: longer than a server keeps a lost session
+// (15 s after it notices), long enough for a server restart.
+const DefaultReconnectTimeout = 60 * time.Second
 
 // Params holds the engine's dependencies.
 type Params struct {
@@ -73,6 +84,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.KeepAlive == 0 {
 		c.KeepAlive = 10 * time.Second
+	}
+	if c.ReconnectTimeout <= 0 {
+		c.ReconnectTimeout = DefaultReconnectTimeout
 	}
 	if c.Platform == "" {
 		c.Platform = "confab"

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pion/interceptor"
+	"github.com/pion/transport/v4"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/confab-rtc/confab/audio"
@@ -47,6 +48,9 @@ type Engine struct {
 	// interceptors are placed closest to the network on every
 	// PeerConnection; tests put a lossy link there.
 	interceptors []interceptor.Factory
+	// net, when set, is the network the PeerConnections' sockets are
+	// made on; tests cut it (internal/netcut).
+	net transport.Net
 }
 
 // New makes an engine; nothing happens until Run.
@@ -154,7 +158,11 @@ func (e *Engine) Run(ctx context.Context) error {
 	}
 	defer close(e.done)
 	defer e.events.close()
-	s := &session{e: e, state: StateDisconnected, pending: map[string]func(signal.Message){}}
+	s := &session{
+		e: e, state: StateDisconnected, pending: map[string]func(signal.Message){},
+		sig: e.cfg.Signature, ctime: e.cfg.CTime, roster: roster{}, rc: newReconnector(),
+		joinDone: make(chan error, 1), iceKick: make(chan struct{}, 1),
+	}
 	err := s.run(ctx)
 	s.teardown()
 	s.setState(StateDisconnected)
@@ -182,6 +190,30 @@ type session struct {
 	leaving  bool  // set once the user leaves: no more renegotiation
 	ended    error // set when the server ends the session (kicked, expired)
 
+	// Reconnection (reconnect.go): the session to resume and its token,
+	// the latest signature for a new join, the room as the events showed
+	// it, and the retry state while the connection is down. joinDone
+	// takes the outcome of a join's reply.
+	sessionID, resumeToken string
+	sig                    string
+	ctime                  int64
+	roster                 roster
+	rc                     *reconnector
+	joinDone               chan error
+	mixerStarted           bool
+	// serverMuted is the mute state the server acknowledged.
+	serverMuted bool
+	// ICE restart (icerestart.go): iceKick wakes the engine when a
+	// connection lost its path; pubAnswered is set once the publish
+	// connection is negotiated and pubRestarting while a restart is in
+	// flight; probing while a ping checks the websocket.
+	iceKick       chan struct{}
+	pubAnswered   bool
+	pubRestarting bool
+	probing       bool
+	// pubDone is closed when the send loop of the publish connection ends.
+	pubDone chan struct{}
+
 	// ctx is Run's context, for publishing started by an action
 	// (actions.go); role is the session's current role; pubStop ends the
 	// send loop of the current publish connection.
@@ -206,7 +238,9 @@ func (s *session) onTokenWillExpire(ctime int64) {
 			_ = s.request(signal.Message{Type: signal.TypeRenewSignature, Signature: sig, CTime: newCTime}, func(m signal.Message) {
 				if m.Type == signal.TypeError {
 					s.e.events.emit(Error{Code: m.Code, Message: "the server refused the renewed signature: " + m.Message})
+					return
 				}
+				s.sig, s.ctime = sig, newCTime // for a join after a server restart
 			})
 		})
 	}()
@@ -227,6 +261,9 @@ func (s *session) fail(code int, format string, args ...any) error {
 }
 
 func (s *session) request(m signal.Message, onReply func(signal.Message)) error {
+	if s.conn == nil {
+		return errNotConnected
+	}
 	s.nextID++
 	m.ID = strconv.Itoa(s.nextID)
 	if onReply != nil {
@@ -242,7 +279,7 @@ func (s *session) run(ctx context.Context) error {
 	s.workErr = make(chan error, 4)
 	s.setState(StateConnecting)
 
-	s.peers = peerMaker{log: e.log, first: e.interceptors}
+	s.peers = peerMaker{log: e.log, first: e.interceptors, net: e.net}
 
 	dctx, dcancel := context.WithTimeout(ctx, e.cfg.JoinTimeout)
 	conn, err := dialSignal(dctx, e.cfg.ServerURL, e.cfg.TLSPin)
@@ -257,12 +294,7 @@ func (s *session) run(ctx context.Context) error {
 	s.lastRecv = time.Now()
 	s.conn.setReadDeadline(time.Now().Add(e.cfg.JoinTimeout))
 
-	joined := make(chan error, 1)
-	err = s.request(signal.Message{
-		Type: signal.TypeJoin, Version: signal.Version, AppID: e.cfg.AppID,
-		Room: e.cfg.Room, UserID: e.cfg.UserID, UserName: e.cfg.UserName, Role: e.cfg.Role,
-		Signature: e.cfg.Signature, CTime: e.cfg.CTime, Platform: e.cfg.Platform,
-	}, func(m signal.Message) { joined <- s.onJoinReply(ctx, m) })
+	err = s.request(s.joinMessage(), func(m signal.Message) { s.joinDone <- s.onJoinReply(ctx, m) })
 	if err != nil {
 		return s.fail(signal.CodeWebsocketConnect, "cannot send the join: %v", err)
 	}
@@ -270,32 +302,45 @@ func (s *session) run(ctx context.Context) error {
 	ping := time.NewTicker(e.cfg.KeepAlive / 2)
 	defer ping.Stop()
 	for {
+		var in <-chan signal.Message
+		if s.conn != nil {
+			in = s.conn.in
+		}
 		select {
-		case m, ok := <-s.conn.in:
+		case m, ok := <-in:
 			if !ok {
-				if s.ended != nil {
-					return s.ended
+				if err := s.onConnLost(); err != nil {
+					return err
 				}
-				if s.state == StateConnecting {
-					return s.fail(signal.CodeServerLost, "the room server closed the connection while joining: %v", s.conn.readErr)
-				}
-				return s.fail(signal.CodeServerLost, "lost the connection to the room server: %v", s.conn.readErr)
+				continue
 			}
 			s.lastRecv = time.Now()
+			s.probing = false
 			s.conn.setReadDeadline(s.lastRecv.Add(3 * e.cfg.KeepAlive))
 			s.handle(m)
-		case err := <-joined:
+		case err := <-s.joinDone:
 			if err != nil {
 				return err
 			}
+		case <-timerC(s.rc.retry):
+			s.redial(ctx)
+		case d := <-s.rc.dialed:
+			s.onRedial(ctx, d)
+		case <-timerC(s.rc.giveUp):
+			return s.giveUp()
+		case <-s.iceKick:
+			s.checkICE()
 		case f := <-e.actions:
 			f(s)
 		case err := <-s.workErr:
 			s.e.log.Warn("media worker stopped", "err", err)
 		case <-ping.C:
-			if time.Since(s.lastRecv) >= e.cfg.KeepAlive {
+			if s.conn != nil && time.Since(s.lastRecv) >= e.cfg.KeepAlive {
 				_ = s.conn.send(signal.Message{Type: signal.TypePing})
 			}
+			// A restart whose path failed again, or one that could not
+			// start while the connection was down.
+			s.checkICE()
 		case <-e.leave:
 			s.sayGoodbye()
 			return ErrLeft
@@ -315,17 +360,22 @@ func (s *session) onJoinReply(ctx context.Context, m signal.Message) error {
 	if m.Type != signal.TypeJoined {
 		return s.fail(signal.CodeInternal, "unexpected reply %q to join", m.Type)
 	}
-	s.setState(StateConnected)
-	for _, p := range m.Peers {
-		s.e.events.emit(PeerJoin{UserID: p.UserID, UserName: p.UserName, Role: p.Role})
-		for _, st := range p.Streams {
-			s.e.events.emit(StreamAdded{UserID: p.UserID, Kind: st.Kind})
-			if st.Muted && st.Kind == signal.KindAudio {
-				s.e.events.emit(MuteAudio{UserID: p.UserID})
-			}
-		}
+	s.sessionID, s.resumeToken = m.SessionID, m.ResumeToken
+	rejoined := s.rc.active
+	if rejoined {
+		s.e.log.Info("joined again", "after", time.Since(s.rc.lostAt).Round(time.Millisecond), "attempts", s.rc.attempt)
+		s.rc.end()
 	}
-	if s.e.mixer != nil {
+	s.serverMuted = false
+	s.setState(StateConnected)
+	// The first join reports everyone there; a join after the server lost
+	// the session reports only what differs from before, and those no
+	// longer there as gone with reason 1 (the server lost their state).
+	for _, ev := range s.roster.sync(m.Peers, signal.ReasonServerException) {
+		s.e.events.emit(ev)
+	}
+	if s.e.mixer != nil && !s.mixerStarted {
+		s.mixerStarted = true
 		s.startWorker(ctx, func(ctx context.Context) error {
 			pacer := s.e.p.Pacer
 			if pacer == nil {
@@ -334,7 +384,7 @@ func (s *session) onJoinReply(ctx context.Context, m signal.Message) error {
 			return s.e.mixer.Run(ctx, pacer)
 		})
 	}
-	if s.e.p.Source != nil && s.e.cfg.Role == signal.RoleJoiner {
+	if s.e.p.Source != nil && s.role == signal.RoleJoiner {
 		if err := s.startPublishing(ctx); err != nil {
 			return s.fail(signal.CodeInternal, "cannot publish the microphone: %v", err)
 		}
@@ -356,6 +406,8 @@ func (s *session) startPublishing(ctx context.Context) error {
 		return err
 	}
 	s.pub = pub
+	s.pubAnswered = false
+	s.watchICE(pub.pc)
 	s.e.live.setPublisher(pub, enc.Config())
 	offer, err := pub.offer()
 	if err != nil {
@@ -370,10 +422,14 @@ func (s *session) startPublishing(ctx context.Context) error {
 			s.fail(signal.CodeNegotiation, "cannot apply the server's answer: %v", err)
 			return
 		}
+		s.pubAnswered = true
 		if s.e.muted.Load() {
 			s.sendMute(true)
 		}
+		done := make(chan struct{})
+		s.pubDone = done
 		s.startWorker(ctx, func(ctx context.Context) error {
+			defer close(done)
 			return pub.sendLoop(ctx, s.e.p.Source, s.e.p.Processor, enc, &s.e.meter, &s.e.micMeter, s.e.muted.Load)
 		})
 	})
@@ -394,6 +450,9 @@ func (s *session) startWorker(ctx context.Context, f func(context.Context) error
 
 // handle dispatches one message from the server.
 func (s *session) handle(m signal.Message) {
+	if m.ID == "" {
+		s.roster.note(m, s.e.cfg.UserID)
+	}
 	if m.ID != "" && (m.Type != signal.TypeOffer) {
 		if f, ok := s.pending[m.ID]; ok {
 			delete(s.pending, m.ID)
@@ -468,6 +527,7 @@ func (s *session) onSubscribeOffer(m signal.Message) {
 			return
 		}
 		s.sub = sub
+		s.watchICE(sub.pc)
 		s.e.live.setSubscriber(sub)
 	}
 	answer, err := s.sub.answer(m.SDP)
@@ -495,6 +555,7 @@ func (s *session) sendMute(muted bool) {
 			s.e.events.emit(Error{Code: m.Code, Message: m.Message})
 			return
 		}
+		s.serverMuted = muted
 		if muted {
 			s.e.events.emit(MuteAudio{UserID: s.e.cfg.UserID})
 		} else {
@@ -538,6 +599,8 @@ func (s *session) teardown() {
 	if s.cancel != nil {
 		s.cancel()
 	}
+	s.rc.abandon()
+	s.rc.end()
 	if s.pub != nil {
 		_ = s.pub.close()
 	}

@@ -17,10 +17,10 @@ const testAppID, testAppKey = "app", "0123456789abcdef0123456789abcdef"
 // startServer runs an in-process room server with cfg (its listen address
 // and credentials are set here) and returns it with its websocket URL. It
 // is closed when the test ends.
-func startServer(t *testing.T, cfg server.Config) (*server.Server, string) {
+func startServer(t testing.TB, cfg server.Config) (*server.Server, string) {
 	t.Helper()
 	cfg.Listen, cfg.AppID, cfg.AppKey = "127.0.0.1:0", testAppID, testAppKey
-	srv, err := server.New(cfg, nil)
+	srv, err := server.New(cfg, testLog("server"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func startServer(t *testing.T, cfg server.Config) (*server.Server, string) {
 
 // toneSource is a paced microphone that loops n samples of a freq Hz
 // sine; it is closed when the test ends.
-func toneSource(t *testing.T, freq float64, n int) audio.Source {
+func toneSource(t testing.TB, freq float64, n int) audio.Source {
 	t.Helper()
 	wav := filepath.Join(t.TempDir(), "tone.wav")
 	if err := audio.WriteWAV(wav, tone.Sine(freq, 0.3, n), audio.SampleRate, 1); err != nil {

@@ -93,7 +93,7 @@ func newSubscriber(pm peerMaker, h trackHooks) (*subscriber, error) {
 		h.onStart(userID)
 		readInto(t, st)
 		s.unfollow(userID, rt.ssrc)
-		h.mixer.RemoveStream(userID)
+		h.mixer.RemoveStreamIf(userID, st)
 		h.onEnd(userID)
 	})
 	return s, nil

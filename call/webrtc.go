@@ -6,6 +6,7 @@ import (
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
 	"github.com/pion/interceptor/pkg/stats"
+	"github.com/pion/transport/v4"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/confab-rtc/confab/internal/pionutil"
@@ -16,7 +17,7 @@ import (
 // TWCC); onStats, when not nil, receives the stats interceptor's getter of
 // every PeerConnection made from it; first are registered before pion's
 // interceptors (tests put a lossy link there).
-func newAPI(log *slog.Logger, onStats stats.NewPeerConnectionCallback, first ...interceptor.Factory) (*webrtc.API, error) {
+func newAPI(log *slog.Logger, netw transport.Net, onStats stats.NewPeerConnectionCallback, first ...interceptor.Factory) (*webrtc.API, error) {
 	me, ir, err := pionutil.NewMediaEngineStats(onStats, first...)
 	if err != nil {
 		return nil, err
@@ -31,6 +32,9 @@ func newAPI(log *slog.Logger, onStats stats.NewPeerConnectionCallback, first ...
 	se.LoggerFactory = pionutil.LoggerFactory(log)
 	// mDNS would hide host addresses behind .local names, as on the server.
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	if netw != nil {
+		se.SetNet(netw)
+	}
 	return webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(se)), nil
 }
 
@@ -41,13 +45,15 @@ type peerMaker struct {
 	log *slog.Logger
 	// first are interceptors placed closest to the network (tests).
 	first []interceptor.Factory
+	// net, when not nil, makes the sockets (tests cut it).
+	net transport.Net
 }
 
 // newPeer makes a PeerConnection and returns it with the getter of its RTP
 // stream statistics.
 func (m peerMaker) newPeer() (*webrtc.PeerConnection, stats.Getter, error) {
 	var getter stats.Getter
-	api, err := newAPI(m.log, func(_ string, g stats.Getter) { getter = g }, m.first...)
+	api, err := newAPI(m.log, m.net, func(_ string, g stats.Getter) { getter = g }, m.first...)
 	if err != nil {
 		return nil, nil, err
 	}
