@@ -65,6 +65,9 @@ type clientOptions struct {
 	duration time.Duration
 	noColor  bool
 	mouse    bool // --mouse or [client] mouse: clicks and the wheel in the call view
+	// reconnectTimeout is --reconnect-timeout or [client]
+	// reconnect_timeout; 0 leaves the engine's default.
+	reconnectTimeout time.Duration
 	// keys are the call view's bindings after the configuration's [keys].
 	keys tui.KeyMap
 	// plain is --plain: one sentence a line and single keys, for screen
@@ -109,6 +112,16 @@ func (o *clientOptions) resolve(cfg config.Config) error {
 		o.userID = idFromName(o.userName)
 	}
 	o.mouse = o.mouse || cfg.Client.Mouse
+	if o.reconnectTimeout == 0 && cfg.Client.ReconnectTimeout != "" {
+		d, err := time.ParseDuration(cfg.Client.ReconnectTimeout)
+		if err != nil {
+			return fmt.Errorf("configuration: client.reconnect_timeout: %w", err)
+		}
+		o.reconnectTimeout = d
+	}
+	if o.reconnectTimeout < 0 {
+		return fmt.Errorf("--reconnect-timeout %s: must be positive", o.reconnectTimeout)
+	}
 	if cfg.Client.Plain && !o.headless && (o.plainGiven == nil || !o.plainGiven()) {
 		o.plain = true
 	}

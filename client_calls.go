@@ -71,7 +71,7 @@ func (c *calls) start(room, sig string, ctime int64) *call.Engine {
 	eng := call.New(call.Config{
 		ServerURL: o.server, TLSPin: o.tlsPin, Room: room, UserID: o.userID, UserName: o.userName,
 		Role: o.roleNum, AppID: o.appID, Signature: sig, CTime: ctime,
-		Encoder: o.encoder,
+		Encoder: o.encoder, ReconnectTimeout: o.reconnectTimeout,
 	}, c.params)
 	for _, n := range c.notices {
 		eng.Emit(n)

@@ -90,6 +90,7 @@ func addClientFlags(cmd *cobra.Command, o *clientOptions) {
 	addProcessingFlags(f, &o.proc)
 	f.StringVar(&o.record, "record", "", "write the received audio, mixed, to this WAV file")
 	f.DurationVar(&o.duration, "duration", 0, "leave after this long (0: stay)")
+	f.DurationVar(&o.reconnectTimeout, "reconnect-timeout", 0, "how long to try to get back into the call after the connection is lost (default: [client] reconnect_timeout, else 60s)")
 	f.BoolVar(&o.noColor, "no-color", os.Getenv("NO_COLOR") != "", "no colours (also: NO_COLOR set)")
 	f.BoolVar(&o.mouse, "mouse", false, "click to select a participant or focus a pane, wheel to scroll the log (also: [client] mouse)")
 	f.BoolVar(&o.plain, "plain", false, "accessible plain mode for screen readers: one sentence a line, single-key commands (h lists them)")

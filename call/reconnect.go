@@ -157,9 +157,9 @@ func (s *session) redial(ctx context.Context) {
 	s.rc.retry = nil
 	dctx, cancel := context.WithTimeout(ctx, min(s.e.cfg.JoinTimeout, reconnectDialTimeout))
 	s.rc.dialing, s.rc.cancelDial = true, cancel
-	url := s.e.cfg.ServerURL
+	url, pin := s.e.cfg.ServerURL, s.e.cfg.TLSPin
 	go func() {
-		c, err := dialSignal(dctx, url)
+		c, err := dialSignal(dctx, url, pin)
 		cancel()
 		s.rc.dialed <- dialResult{conn: c, err: err}
 	}()

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"slices"
+	"time"
 
 	"github.com/confab-rtc/confab/signal"
 )
@@ -89,6 +90,10 @@ type Client struct {
 	// wheel to scroll the log), as --mouse does; off, the terminal keeps
 	// selecting text with the mouse.
 	Mouse bool `toml:"mouse,omitempty"`
+	// ReconnectTimeout is how long join and demo try to get back into a
+	// call whose connection was lost before giving up, as a Go duration
+	// ("60s", "2m"); empty means 60 s.
+	ReconnectTimeout string `toml:"reconnect_timeout,omitempty"`
 }
 
 // DefaultListen is where `confab serve` listens unless told otherwise.
@@ -149,6 +154,11 @@ func (c Config) Validate() error {
 	}
 	if err := signal.CheckIdentity("r", "u", c.Client.UserName); err != nil {
 		return fmt.Errorf("%w: client.user_name: %s", ErrInvalid, err.Message)
+	}
+	if t := c.Client.ReconnectTimeout; t != "" {
+		if d, err := time.ParseDuration(t); err != nil || d <= 0 {
+			return fmt.Errorf("%w: client.reconnect_timeout %q must be a positive duration such as \"60s\"", ErrInvalid, t)
+		}
 	}
 	for _, action := range slices.Sorted(maps.Keys(c.Keys)) {
 		keys := c.Keys[action]

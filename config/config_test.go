@@ -25,6 +25,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	cfg.App = App{ID: "app1", Key: "0123456789abcdef0123"}
 	cfg.Client.UserName = "Zoë"
 	cfg.Client.AudioProfile, cfg.Client.LowLatency = "low", true
+	cfg.Client.ReconnectTimeout = "2m"
 	cfg.Server.Webhooks = []string{"https://example.com/hook"}
 	cfg.Server.TLSCert, cfg.Server.TLSKey = "/etc/confab/cert.pem", "/etc/confab/key.pem"
 	cfg.Client.ServerURL, cfg.Client.TLSPin = "wss://example.com:7880", "sha256:"+strings.Repeat("0f", 32)
@@ -61,6 +62,8 @@ func TestLoadRejects(t *testing.T) {
 		{"bad listen", "[server]\nlisten = \"nohostport\"\n"},
 		{"bad user id", "[client]\nuser_id = \"a b\"\n"},
 		{"unknown audio profile", "[client]\naudio_profile = \"ultra\"\n"},
+		{"reconnect timeout not a duration", "[client]\nreconnect_timeout = \"60\"\n"},
+		{"reconnect timeout negative", "[client]\nreconnect_timeout = \"-5s\"\n"},
 		{"action without keys", "[keys]\nmute = []\n"},
 		{"empty key", "[keys]\nmute = [\"m\", \"\"]\n"},
 		{"key not a list", "[keys]\nmute = \"m\"\n"},

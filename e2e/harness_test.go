@@ -72,10 +72,11 @@ func (e *env) startServer() string {
 }
 
 // startServerProc is startServer that also returns the server process, for
-// tests that stop it themselves.
-func (e *env) startServerProc() (string, *exec.Cmd) {
+// tests that stop it themselves; args are more serve flags (a later
+// --listen wins).
+func (e *env) startServerProc(args ...string) (string, *exec.Cmd) {
 	t := e.t
-	cmd := e.command("server", "serve", "--listen", "127.0.0.1:0")
+	cmd := e.command("server", append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
