@@ -51,6 +51,10 @@ type Engine struct {
 	// net, when set, is the network the PeerConnections' sockets are
 	// made on; tests cut it (internal/netcut).
 	net transport.Net
+	// iceRestarts counts the publish connection's ICE restarts and
+	// subOffers the subscribe offers answered, for tests.
+	iceRestarts atomic.Int64
+	subOffers   atomic.Int64
 }
 
 // New makes an engine; nothing happens until Run.
@@ -543,6 +547,7 @@ func (s *session) onSubscribeOffer(m signal.Message) {
 		_ = s.conn.send(signal.Message{Type: signal.TypeError, ID: m.ID, Code: signal.CodeNegotiation, Message: err.Error()})
 		return
 	}
+	s.e.subOffers.Add(1)
 	_ = s.conn.send(signal.Message{Type: signal.TypeAnswer, ID: m.ID, PC: signal.PCSubscribe, SDP: answer})
 }
 

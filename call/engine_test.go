@@ -44,6 +44,8 @@ type events struct {
 	mu   sync.Mutex
 	list []Event
 	done chan struct{}
+	// times are when each event was read.
+	times []time.Time
 }
 
 func collect(e *Engine) *events {
@@ -53,6 +55,7 @@ func collect(e *Engine) *events {
 		for ev := range e.Events() {
 			c.mu.Lock()
 			c.list = append(c.list, ev)
+			c.times = append(c.times, time.Now())
 			c.mu.Unlock()
 		}
 	}()

@@ -60,6 +60,7 @@ func (s *session) checkICE() {
 	}
 	s.e.log.Info("publish connection lost its path; restarting ICE", "ice", pub.pc.ICEConnectionState().String())
 	s.pubRestarting = true
+	s.e.iceRestarts.Add(1)
 	err = s.request(signal.Message{Type: signal.TypeOffer, PC: signal.PCPublish, SDP: offer}, func(m signal.Message) {
 		s.pubRestarting = false
 		if s.pub != pub {

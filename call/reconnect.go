@@ -263,10 +263,10 @@ func (s *session) dropMedia() {
 // reported gone with reason 7 and Run returns ErrReconnectTimedOut.
 func (s *session) giveUp() error {
 	s.e.log.Warn("gave up reconnecting", "after", s.e.cfg.ReconnectTimeout, "attempts", s.rc.attempt, "err", s.rc.lastErr)
-	s.rc.abandon()
-	s.rc.end()
 	s.e.events.emit(PeerLeave{UserID: s.e.cfg.UserID, Reason: signal.ReasonReconnectTimeout})
 	s.e.events.emit(Error{Code: signal.CodeServerLost, Message: "could not reconnect to the room server within " + s.e.cfg.ReconnectTimeout.String() + ". Check the network and that the server runs, then join again"})
+	s.rc.abandon()
+	s.rc.end()
 	return ErrReconnectTimedOut
 }
 

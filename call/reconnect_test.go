@@ -179,7 +179,8 @@ type cutCall struct {
 	udp       *netcut.Net
 	a, b      *Engine
 	aEv, bEv  *events
-	probe     *resumeProbe
+	probe     *resumeProbe // b's speaker, hearing a
+	aProbe    *resumeProbe // a's speaker, hearing b
 	aRun      chan error
 	bRun      chan error
 	cancel    context.CancelFunc
@@ -198,11 +199,11 @@ func startCutCall(t testing.TB, scfg server.Config, reconnect time.Duration) *cu
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &cutCall{t: t, srv: srv, relay: relay, udp: udp, probe: &resumeProbe{}, aRun: make(chan error, 1), bRun: make(chan error, 1), serverURL: url}
-	c.a = engineFor("ws://"+relay.Addr(), "a", signal.RoleJoiner, time.Hour, Params{Source: toneSource(t, 440, audio.SampleRate), Renew: signer(time.Hour), Logger: testLog("a")})
+	c := &cutCall{t: t, srv: srv, relay: relay, udp: udp, probe: &resumeProbe{}, aProbe: &resumeProbe{}, aRun: make(chan error, 1), bRun: make(chan error, 1), serverURL: url}
+	c.a = engineFor("ws://"+relay.Addr(), "a", signal.RoleJoiner, time.Hour, Params{Source: toneSource(t, 440, audio.SampleRate), Outputs: []audio.Output{c.aProbe}, Renew: signer(time.Hour), Logger: testLog("a")})
 	c.a.net = udp
 	c.a.cfg.ReconnectTimeout = reconnect
-	c.b = engineFor(url, "b", signal.RoleJoiner, time.Hour, Params{Outputs: []audio.Output{c.probe}, Logger: testLog("b")})
+	c.b = engineFor(url, "b", signal.RoleJoiner, time.Hour, Params{Source: toneSource(t, 1000, audio.SampleRate), Outputs: []audio.Output{c.probe}, Logger: testLog("b")})
 	c.aEv, c.bEv = collect(c.a), collect(c.b)
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
@@ -210,6 +211,7 @@ func startCutCall(t testing.TB, scfg server.Config, reconnect time.Duration) *cu
 	go func() { c.bRun <- c.b.Run(ctx) }()
 	t.Cleanup(c.stop)
 	c.bEv.waitTB(t, "first audio from a", func(e Event) bool { f, ok := e.(FirstAudioFrame); return ok && f.UserID == "a" })
+	c.aEv.waitTB(t, "first audio from b", func(e Event) bool { f, ok := e.(FirstAudioFrame); return ok && f.UserID == "b" })
 	return c
 }
 
@@ -320,6 +322,7 @@ func TestResumeAfterNetworkCut(t *testing.T) {
 			}
 			// b hears a's tone steadily once it is back.
 			assertToneNext(t, "b after the cut", &c.probe.recorder, 440, 2*time.Second)
+			assertToneNext(t, "a after the cut", &c.aProbe.recorder, 1000, 2*time.Second)
 			if t.Failed() {
 				t.Logf("b's stats: %+v", c.b.Stats().Remote)
 			}
@@ -329,6 +332,47 @@ func TestResumeAfterNetworkCut(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestICERestartAfterMediaCut: only a's media path is cut, for longer
+// than ICE's disconnect timeout, while its websocket stays up. Each side
+// restarts ICE on the connection it offers: a its publish connection, the
+// server a's subscribe connection (a gets and answers a new offer), and a
+// stays CONNECTED. Once the path is back each hears the other again.
+func TestICERestartAfterMediaCut(t *testing.T) {
+	t.Cleanup(test.CheckRoutines(t))
+	c := startCutCall(t, server.Config{}, time.Minute)
+	offers := c.a.subOffers.Load()
+	c.udp.Cut()
+	deadline := time.Now().Add(20 * time.Second)
+	for c.a.iceRestarts.Load() == 0 || c.a.subOffers.Load() == offers {
+		if time.Now().After(deadline) {
+			t.Fatalf("within 20 s of losing its media path: %d publish ICE restarts, %d new subscribe offers; want both", c.a.iceRestarts.Load(), c.a.subOffers.Load()-offers)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(time.Second)
+	restored := time.Now()
+	c.probe.arm(restored)
+	c.aProbe.arm(restored)
+	c.udp.Restore()
+	deadline = time.Now().Add(20 * time.Second)
+	for c.probe.resumed().IsZero() || c.aProbe.resumed().IsZero() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not heard again within 20 s of the path's return: b hears a %v, a hears b %v", c.probe.resumed(), c.aProbe.resumed())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("audio back %s (a to b) and %s (b to a) after the path; %d publish ICE restarts, %d subscribe offers since the cut",
+		c.probe.resumed().Sub(restored).Round(time.Millisecond), c.aProbe.resumed().Sub(restored).Round(time.Millisecond), c.a.iceRestarts.Load(), c.a.subOffers.Load()-offers)
+	assertToneNext(t, "b after the media cut", &c.probe.recorder, 440, 2*time.Second)
+	assertToneNext(t, "a after the media cut", &c.aProbe.recorder, 1000, 2*time.Second)
+	if n := c.aEv.count(isState(StateReconnecting)); n != 0 {
+		t.Errorf("a went RECONNECTING %d times while its websocket was up", n)
+	}
+	if n := c.bEv.count(isLeaveOf("a")); n != 0 {
+		t.Errorf("b saw a leave")
 	}
 }
 
@@ -475,6 +519,13 @@ func testLog(who string) *slog.Logger {
 		return nil
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})).With("who", who)
+}
+
+// at is when the i-th event was read.
+func (ev *events) at(i int) time.Time {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	return ev.times[i]
 }
 
 // snapshot copies the events so far.
