@@ -206,6 +206,14 @@ func (c *client) close() {
 	c.wmu.Lock()
 	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, "bye"), time.Now().Add(time.Second))
 	c.wmu.Unlock()
+	// The closing handshake: wait for the server's close frame before
+	// closing the socket. Closing with unread data makes the kernel send
+	// a reset, which can discard the close frame before the server reads
+	// it, and the server would take a clean leave for a lost network.
+	select {
+	case <-c.readDone:
+	case <-time.After(2 * time.Second):
+	}
 	_ = c.ws.Close()
 	<-c.readDone
 	if c.pub != nil {
