@@ -376,6 +376,35 @@ func TestICERestartAfterMediaCut(t *testing.T) {
 	}
 }
 
+// TestRejoinAfterGraceExpired: a's outage outlasts the server's grace
+// period but not a's reconnect timeout. Its resume is refused (91000021)
+// and it joins again: a goes RECONNECTING then CONNECTED; b sees a leave
+// with reason 7 and join again, and hears it again.
+func TestRejoinAfterGraceExpired(t *testing.T) {
+	t.Cleanup(test.CheckRoutines(t))
+	c := startCutCall(t, server.Config{ResumeGrace: time.Second}, time.Minute)
+	c.cut(true)
+	l := c.bEv.waitTB(t, "peer-leave of a", isLeaveOf("a")).(PeerLeave)
+	if l.Reason != signal.ReasonReconnectTimeout {
+		t.Errorf("b saw a leave with reason %d, want 7", l.Reason)
+	}
+	c.probe.arm(time.Now())
+	c.restore()
+	joins := func(e Event) bool { p, ok := e.(PeerJoin); return ok && p.UserID == "a" }
+	deadline := time.Now().Add(20 * time.Second)
+	for c.aEv.count(isState(StateConnected)) < 2 || c.probe.resumed().IsZero() || c.bEv.count(joins) < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("a not back and heard within 20 s; a's events %v", c.aEv.snapshot())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	assertToneNext(t, "b after a joined again", &c.probe.recorder, 440, 2*time.Second)
+	assertToneNext(t, "a after it joined again", &c.aProbe.recorder, 1000, 2*time.Second)
+	if n := c.aEv.count(isState(StateReconnecting)); n != 1 {
+		t.Errorf("a went RECONNECTING %d times, want once", n)
+	}
+}
+
 // TestReconnectGivesUp: a's network stays cut. a reports RECONNECTING,
 // and after its reconnect timeout a peer-leave about itself with reason 7
 // and Run ends with ErrReconnectTimedOut; b sees a leave with reason 7
