@@ -215,6 +215,10 @@ type session struct {
 	pubAnswered   bool
 	pubRestarting bool
 	probing       bool
+	// pubRestartAt is when the last ICE restart was sent; iceRetry fires
+	// when it should have connected (icerestart.go).
+	pubRestartAt time.Time
+	iceRetry     *time.Timer
 	// pubDone is closed when the send loop of the publish connection ends.
 	pubDone chan struct{}
 
@@ -333,6 +337,9 @@ func (s *session) run(ctx context.Context) error {
 		case <-timerC(s.rc.giveUp):
 			return s.giveUp()
 		case <-s.iceKick:
+			s.checkICE()
+		case <-timerC(s.iceRetry):
+			s.iceRetry = nil
 			s.checkICE()
 		case f := <-e.actions:
 			f(s)
@@ -606,6 +613,9 @@ func (s *session) teardown() {
 	}
 	s.rc.abandon()
 	s.rc.end()
+	if s.iceRetry != nil {
+		s.iceRetry.Stop()
+	}
 	if s.pub != nil {
 		_ = s.pub.close()
 	}

@@ -13,6 +13,13 @@ import (
 // connection, so it restarts that one; the server restarts the subscribe
 // connection with a new offer, which the engine answers as any other.
 
+// iceRetryAfter is how long a restarted connection may stay checking
+// before it is restarted again. A restart made while the network is down
+// fails its few connectivity checks at once and then waits in checking
+// for pion's 30 s failure timeout; a new restart every few seconds
+// instead finds the path within one of them once the network is back.
+const iceRetryAfter = 3 * time.Second
+
 // watchICE makes ICE state changes of pc wake the engine (kick is
 // non-blocking: pion calls this on its own goroutines, also from Close).
 func (s *session) watchICE(pc *webrtc.PeerConnection) {
@@ -42,7 +49,8 @@ func (s *session) checkICE() {
 	if s.state != StateConnected || s.conn == nil {
 		return
 	}
-	pubLost := s.pub != nil && lostPath(s.pub.pc.ICEConnectionState())
+	pubLost := s.pub != nil && (lostPath(s.pub.pc.ICEConnectionState()) ||
+		s.pub.pc.ICEConnectionState() == webrtc.ICEConnectionStateChecking && !s.pubRestartAt.IsZero() && time.Since(s.pubRestartAt) >= iceRetryAfter)
 	subLost := s.sub != nil && lostPath(s.sub.pc.ICEConnectionState())
 	if (pubLost || subLost) && !s.probing {
 		s.probing = true
@@ -60,6 +68,7 @@ func (s *session) checkICE() {
 	}
 	s.e.log.Info("publish connection lost its path; restarting ICE", "ice", pub.pc.ICEConnectionState().String())
 	s.pubRestarting = true
+	s.pubRestartAt = time.Now()
 	s.e.iceRestarts.Add(1)
 	err = s.request(signal.Message{Type: signal.TypeOffer, PC: signal.PCPublish, SDP: offer}, func(m signal.Message) {
 		s.pubRestarting = false
@@ -73,6 +82,11 @@ func (s *session) checkICE() {
 		if err := pub.setAnswer(m.SDP); err != nil {
 			s.e.log.Warn("cannot apply the ICE restart answer", "err", err)
 		}
+		// Look again once the restart had its chance to connect.
+		if s.iceRetry != nil {
+			s.iceRetry.Stop()
+		}
+		s.iceRetry = time.NewTimer(iceRetryAfter)
 	})
 	if err != nil {
 		s.pubRestarting = false

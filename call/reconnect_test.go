@@ -339,7 +339,9 @@ func TestResumeAfterNetworkCut(t *testing.T) {
 // than ICE's disconnect timeout, while its websocket stays up. Each side
 // restarts ICE on the connection it offers: a its publish connection, the
 // server a's subscribe connection (a gets and answers a new offer), and a
-// stays CONNECTED. Once the path is back each hears the other again.
+// stays CONNECTED. The path stays down well past the first restart's
+// checks, so the restarts are retried; once the path is back each hears
+// the other again within seconds, not after pion's 30 s failure timeout.
 func TestICERestartAfterMediaCut(t *testing.T) {
 	t.Cleanup(test.CheckRoutines(t))
 	c := startCutCall(t, server.Config{}, time.Minute)
@@ -352,15 +354,15 @@ func TestICERestartAfterMediaCut(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	time.Sleep(time.Second)
+	time.Sleep(8 * time.Second)
 	restored := time.Now()
 	c.probe.arm(restored)
 	c.aProbe.arm(restored)
 	c.udp.Restore()
-	deadline = time.Now().Add(20 * time.Second)
+	deadline = time.Now().Add(15 * time.Second)
 	for c.probe.resumed().IsZero() || c.aProbe.resumed().IsZero() {
 		if time.Now().After(deadline) {
-			t.Fatalf("not heard again within 20 s of the path's return: b hears a %v, a hears b %v", c.probe.resumed(), c.aProbe.resumed())
+			t.Fatalf("not heard again within 15 s of the path's return: b hears a %v, a hears b %v", c.probe.resumed(), c.aProbe.resumed())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -226,3 +226,8 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	return c, nil
 }
+
+// iceRetryAfter is how long a subscribe connection restarted for a lost
+// path may stay unconnected before it is restarted again (PROTOCOL.md
+// §6.4).
+const iceRetryAfter = 3 * time.Second

@@ -242,7 +242,8 @@ func (s *subscriber) negotiate(ctx context.Context) (string, error) {
 	s.seq++
 	id := "sub-" + strconv.Itoa(s.seq)
 	var opts *webrtc.OfferOptions
-	if s.restartICE.Swap(false) {
+	restart := s.restartICE.Swap(false)
+	if restart {
 		opts = &webrtc.OfferOptions{ICERestart: true}
 	}
 	offer, err := s.pc.CreateOffer(opts)
@@ -301,6 +302,17 @@ func (s *subscriber) negotiate(ctx context.Context) (string, error) {
 		return id, fmt.Errorf("%w: cannot apply the answer: %v", ErrOfferRejected, err)
 	}
 	s.useOfferedExtIDs()
+	if restart {
+		// A restart made while the path is still down fails its few
+		// checks at once and then sits in checking for pion's 30 s
+		// failure timeout: restart again if it has not connected soon.
+		time.AfterFunc(iceRetryAfter, func() {
+			if st := s.pc.ICEConnectionState(); st == webrtc.ICEConnectionStateChecking || st == webrtc.ICEConnectionStateDisconnected || st == webrtc.ICEConnectionStateFailed {
+				s.restartICE.Store(true)
+				s.kick()
+			}
+		})
+	}
 	return id, nil
 }
 
