@@ -89,6 +89,8 @@ func NewApp(ctx context.Context, opts AppOptions) App {
 	a.help.Styles = a.styles.Help
 	if opts.Engine != nil {
 		a.startCall(opts.Engine)
+	} else if opts.Lobby != nil {
+		a.rooms.connecting() // Init subscribes; the first frame says so
 	}
 	return a
 }
@@ -112,7 +114,6 @@ func (a App) Init() tea.Cmd {
 	if a.inCall {
 		return a.call.Init()
 	}
-	a.rooms.connecting()
 	return tea.Batch(a.subscribe(), a.rooms.input.Focus())
 }
 

@@ -485,3 +485,16 @@ func TestAppListedCallEndsBackToRooms(t *testing.T) {
 		t.Errorf("after coming back the input has %q, want x", a.rooms.input.Value())
 	}
 }
+
+// TestAppFirstFrameConnecting checks the rooms screen's first frame, drawn
+// before the subscription answers: it says the list is on its way.
+func TestAppFirstFrameConnecting(t *testing.T) {
+	a := NewApp(context.Background(), AppOptions{
+		Options: Options{Width: 80, Height: 24, NoColor: true},
+		Lobby:   func(context.Context) (Lobby, error) { return newFakeLobby(), nil },
+	})
+	text := ansi.Strip(a.View().Content)
+	if !containsAll(text, "● connecting", "Connecting to the room list…") {
+		t.Errorf("first frame:\n%s", text)
+	}
+}
