@@ -85,6 +85,12 @@ func TestDemoInTmux(t *testing.T) {
 		return strings.Contains(s, "Ada") && strings.Contains(s, "Bruno") && strings.Contains(s, "Chiara") && strings.Contains(s, "● connected")
 	})
 	t.Logf("screen:\n%s", screen)
+	// NO_COLOR (set for this terminal) reaches the screen: bold for
+	// emphasis, no colour at all (39 and 49 only reset to the defaults).
+	colour := regexp.MustCompile(`\x1b\[(?:[0-9;]*;)?(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])[;m]`)
+	if c := colour.FindString(x.run("capture-pane", "-p", "-e", "-t", "demo")); c != "" {
+		t.Errorf("NO_COLOR is set but the screen has colour %q", c)
+	}
 	if on := strings.TrimSpace(x.run("display-message", "-p", "-t", "demo", "#{mouse_any_flag}")); on != "1" {
 		t.Errorf("--mouse: the view did not ask for mouse reports (mouse_any_flag=%s)", on)
 	}
