@@ -498,3 +498,76 @@ func TestAppFirstFrameConnecting(t *testing.T) {
 		t.Errorf("first frame:\n%s", text)
 	}
 }
+
+// TestRunAppSwitchesRoom drives the real program in a call: r opens the
+// rooms pane, ↓ selects lounge, enter asks the Joiner for it, and the
+// call view of lounge's engine replaces the demo call; q q then leaves
+// lounge, not the call that was left.
+func TestRunAppSwitchesRoom(t *testing.T) {
+	j := &fakeJoiner{}
+	t.Cleanup(j.end)
+	first := newFake()
+	first.room = "demo"
+	t.Cleanup(first.end)
+	l := newFakeLobby(info("demo", 4), info("lounge", 1))
+	in, keys := io.Pipe()
+	t.Cleanup(func() { keys.Close() })
+	out := &screenBuffer{}
+	type result struct {
+		final tea.Model
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		final, err := runApp(context.Background(), AppOptions{
+			Options: Options{UserName: "Alice", NoColor: true},
+			Engine:  first, Join: j.join,
+			Lobby: func(context.Context) (Lobby, error) { return l, nil },
+		}, tea.WithInput(in), tea.WithOutput(out), tea.WithoutSignalHandler(), tea.WithWindowSize(80, 24))
+		done <- result{final, err}
+	}()
+	waitFor(t, out, "room demo")
+	if _, err := io.WriteString(keys, "r"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, out, "you are here")
+	if _, err := io.WriteString(keys, "\x1b[B\r"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(j.joined()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := j.joined(); len(got) != 1 || got[0] != "lounge" {
+		t.Fatalf("joiner called with %v, want [lounge]", got)
+	}
+	// The new call's view sets the window title: only it writes this.
+	deadline = time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), "confab · lounge") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the lounge call view never showed; output:\n%q", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := io.WriteString(keys, "qq"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-done:
+		if r.err != nil {
+			t.Fatalf("runApp = %v", r.err)
+		}
+		a, ok := r.final.(App)
+		if !ok || !a.inCall || a.call.engine != j.engs[0] || a.call.room != "lounge" {
+			t.Fatalf("the program ended outside lounge's call (%T)", r.final)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("runApp did not return after q q")
+	}
+	if n := j.engs[0].leaveCount(); n != 1 {
+		t.Errorf("lounge's call was left %d times, want 1", n)
+	}
+	if n := first.leaveCount(); n != 0 {
+		t.Errorf("q q left the demo call too (%d), which the Joiner owns", n)
+	}
+}
