@@ -206,7 +206,7 @@ func HTTPCall(ctx context.Context, method, server, tlsPin, path, auth string, bo
 	if err != nil {
 		return err
 	}
-	tc, err := tlsConfig(tlsPin)
+	tc, err := tlsConfig(server, tlsPin)
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func dialSignal(ctx context.Context, server, tlsPin string) (*sigConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	tc, err := tlsConfig(tlsPin)
+	tc, err := tlsConfig(server, tlsPin)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net/url"
 
 	"github.com/confab-rtc/confab/signal"
 )
@@ -14,10 +15,14 @@ import (
 // form): by the fingerprint of the certificate alone, whoever signed it, so
 // a development server's self-signed certificate (confab serve
 // --tls-self-signed) is trusted for what it is rather than by turning
-// verification off.
-func tlsConfig(pin string) (*tls.Config, error) {
+// verification off. A pin for a server reached without TLS is refused:
+// the user asked for a verified connection and would get a plain one.
+func tlsConfig(server, pin string) (*tls.Config, error) {
 	if pin == "" {
 		return nil, nil
+	}
+	if u, err := url.Parse(server); err == nil && (u.Scheme == "ws" || u.Scheme == "http") {
+		return nil, signal.Errorf(signal.CodeBadRequest, "a TLS pin was given for %s, which is not TLS: use a wss:// URL", server)
 	}
 	want, err := signal.ParseFingerprint(pin)
 	if err != nil {

@@ -88,6 +88,7 @@ func TestTLSRefusals(t *testing.T) {
 		{"another certificate's pin", url, other, signal.CodeTLSPinMismatch, fp},
 		{"a malformed pin", url, "sha256:xyz", signal.CodeBadRequest, "64 hex digits"},
 		{"wss to a server without TLS", "wss" + strings.TrimPrefix(plain, "ws"), fp, signal.CodeWebsocketConnect, "ws://"},
+		{"a pin for a ws:// URL", plain, fp, signal.CodeBadRequest, "wss://"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
