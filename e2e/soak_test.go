@@ -74,9 +74,9 @@ type soakResult struct {
 	// carolCover is how much of the wall-clock time measured carol's
 	// device-paced recording covers.
 	carolCover float64
-	// level[r][f] is stayer f's tone in all stayer r recorded, as a
-	// fraction of the level sent: what the codec, concealment and mixer
-	// kept of it.
+	// level[r][f] is the median level of stayer f's tone over the 100 ms
+	// windows of what stayer r recorded, as a fraction of the level sent:
+	// what the codec, concealment and mixer kept of it (toneLevel).
 	level [3][3]float64
 	// downlink[r] is the worst downlink quality (0-6) stayer r was told
 	// it had: the loss injected on alice's is seen by the server.
@@ -171,6 +171,7 @@ func runSoak(t testing.TB, plan soakPlan) soakResult {
 	probe := startStallProbe(80 * time.Millisecond)
 	defer probe.Stop()
 	for step := 1; ; step++ {
+		stepAt := time.Now()
 		now := time.Since(start)
 		if now >= plan.duration {
 			break
@@ -207,10 +208,27 @@ func runSoak(t testing.TB, plan soakPlan) soakResult {
 		leave(churners[k], step/len(churners))
 		churners[k] = join(k, step)
 		res.churns++
-		if step >= len(churners) { // one full round of warm-up first
-			res.samples = append(res.samples, sampleSoak(t, time.Since(start), metricsURL, stayers))
+		for _, c := range stayers {
+			select {
+			case <-c.exited:
+				// Not a Fatal: the checks below say what the stayers saw.
+				t.Errorf("%s left the call after %d churn steps (%v): %v", c.name, res.churns, time.Since(start).Round(time.Second), c.err)
+			default:
+			}
 		}
-		if wait := time.Duration(step)*plan.churnEvery - time.Since(start); wait > 0 {
+		if t.Failed() {
+			break
+		}
+		if step >= len(churners) { // one full round of warm-up first
+			x := sampleSoak(t, time.Since(start), metricsURL, stayers)
+			res.samples = append(res.samples, x)
+			// Logged as taken, so a run that fails keeps its curves.
+			t.Logf("sample %8s: server %4.0f goroutines %6.1f MiB RSS %5.1f MiB heap %3.0f fds; RSS alice %5.1f bob %5.1f carol %5.1f MiB",
+				x.at.Round(time.Second), x.srvGoroutines, x.srvRSS, x.srvHeap, x.srvFDs, x.cliRSS[0], x.cliRSS[1], x.cliRSS[2])
+		}
+		// From this step's start, not the schedule's: a step slowed by a
+		// device change is not followed by a burst of catching up.
+		if wait := plan.churnEvery - time.Since(stepAt); wait > 0 {
 			time.Sleep(wait)
 		}
 	}
@@ -243,12 +261,20 @@ func runSoak(t testing.TB, plan soakPlan) soakResult {
 	}
 	all := append(stayers[:], churners[:]...)
 	for _, c := range all {
-		c.send("leave")
+		select {
+		case <-c.exited: // reported above
+		default:
+			c.send("leave")
+		}
 	}
 	for _, c := range all {
 		if err := c.waitExit(15 * time.Second); err != nil {
 			t.Errorf("%s exited with %v", c.name, err)
 		}
+	}
+
+	if t.Failed() {
+		return res // the recordings of a call that broke prove nothing more
 	}
 
 	// Gaps per frequency in what each stayer recorded, from when everyone
