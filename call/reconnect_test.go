@@ -262,8 +262,10 @@ func isLeaveOf(user string) func(Event) bool {
 // TestResumeAfterNetworkCut cuts a's network (websocket and media) and
 // gives it back. a reports RECONNECTING then CONNECTED, b never sees a
 // leave (the server kept the session), and b hears a's tone again by
-// itself. With the cut longer than ICE's disconnect timeout (5 s) the
-// media path is restarted (ICE restart on both connections).
+// itself. With the cut longer than ICE's disconnect timeout (5 s) ICE
+// goes disconnected; it recovers by itself when the path returns, or is
+// restarted once the websocket is back (TestICERestartAfterMediaCut shows
+// the restart itself).
 func TestResumeAfterNetworkCut(t *testing.T) {
 	t.Cleanup(test.CheckRoutines(t))
 	for _, tc := range []struct {
@@ -273,7 +275,7 @@ func TestResumeAfterNetworkCut(t *testing.T) {
 	}{
 		{"websocket only", false, 2 * time.Second},
 		{"everything, 2s", true, 2 * time.Second},
-		{"everything, 8s (ICE restart)", true, 8 * time.Second},
+		{"everything, 8s (past ICE's disconnect timeout)", true, 8 * time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := startCutCall(t, server.Config{ResumeGrace: 20 * time.Second}, time.Minute)
@@ -312,7 +314,7 @@ func TestResumeAfterNetworkCut(t *testing.T) {
 				t.Errorf("a's states %v, want %v", states, want)
 			}
 			if n := c.bEv.count(isLeaveOf("a")); n != 0 {
-				t.Errorf("b saw a leave %d times during a cut the server's grace covers", n)
+				t.Errorf("b saw a leave %d times during a cut the server's grace covers; b's events %v", n, c.bEv.snapshot())
 			}
 			if n := c.aEv.count(isLeaveOf("b")); n != 0 {
 				t.Errorf("a saw b leave %d times", n)
@@ -323,7 +325,7 @@ func TestResumeAfterNetworkCut(t *testing.T) {
 			// b hears a's tone steadily once it is back.
 			assertToneNext(t, "b after the cut", &c.probe.recorder, 440, 2*time.Second)
 			assertToneNext(t, "a after the cut", &c.aProbe.recorder, 1000, 2*time.Second)
-			if t.Failed() {
+			if t.Failed() || testing.Verbose() {
 				t.Logf("b's stats: %+v", c.b.Stats().Remote)
 			}
 			for _, e := range c.aEv.snapshot() {
@@ -594,10 +596,12 @@ func assertToneNext(t testing.TB, who string, rec *recorder, freq float64, d tim
 	t.Helper()
 	start := rec.len() + audio.SampleRate/4
 	n := int(d.Seconds() * audio.SampleRate)
-	deadline := time.Now().Add(d + 10*time.Second)
+	// A starved machine plays slower than real time: wait generously
+	// for the samples, and judge what was played.
+	deadline := time.Now().Add(d + 30*time.Second)
 	for rec.len() < start+n {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: the mixer played %d of %d samples within %s", who, rec.len()-start, n, d+10*time.Second)
+			t.Fatalf("%s: the mixer played %d of %d samples within %s", who, rec.len()-start, n, d+30*time.Second)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
