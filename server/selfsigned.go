@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/confab-rtc/confab/internal/atomicfile"
 	"github.com/confab-rtc/confab/signal"
 )
 
@@ -50,11 +51,11 @@ func SelfSignedCert(dir string, hosts []string, now time.Time) (certFile, keyFil
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", "", "", err
 	}
-	if err := writeAtomic(keyFile, keyPEM, 0o600); err != nil {
-		return "", "", "", err
+	if err := atomicfile.Write(keyFile, keyPEM, 0o600); err != nil {
+		return "", "", "", fmt.Errorf("server: writing %s: %w", keyFile, err)
 	}
-	if err := writeAtomic(certFile, certPEM, 0o644); err != nil {
-		return "", "", "", err
+	if err := atomicfile.Write(certFile, certPEM, 0o644); err != nil {
+		return "", "", "", fmt.Errorf("server: writing %s: %w", certFile, err)
 	}
 	return certFile, keyFile, signal.Fingerprint(der), nil
 }
@@ -104,33 +105,4 @@ func makeSelfSigned(hosts []string, now time.Time) (certPEM, keyPEM, der []byte,
 	certPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 	keyPEM = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})
 	return certPEM, keyPEM, der, nil
-}
-
-// writeAtomic writes data to path through a synced temporary file renamed
-// over it, so a crash never leaves half a key.
-func writeAtomic(path string, data []byte, mode os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("server: writing %s: %w", path, err)
-	}
-	return nil
 }
