@@ -179,14 +179,16 @@ func TestEngineRenew(t *testing.T) {
 }
 
 // TestEngineServerShutdown: when the server shuts down, the engine sees
-// the others and itself leave with reason 3 and Run returns
-// ErrServiceUnavailable.
+// the others leave with reason 3 and starts reconnecting (a server stops
+// for a restart far more often than for good); it is not told that it
+// left, and with no server coming back it gives up after
+// Config.ReconnectTimeout with reason 7 and ErrReconnectTimedOut.
 func TestEngineServerShutdown(t *testing.T) {
 	t.Cleanup(test.CheckRoutines(t)) // registered first: runs after the server stops
 	srv, url := startServer(t, server.Config{})
 	ctx := context.Background()
-	a := engineFor(url, "a", signal.RolePlayer, time.Hour, Params{})
-	b := engineFor(url, "b", signal.RolePlayer, time.Hour, Params{})
+	a, b := engineFor(url, "a", signal.RolePlayer, time.Hour, Params{}), engineFor(url, "b", signal.RolePlayer, time.Hour, Params{})
+	a.cfg.ReconnectTimeout, b.cfg.ReconnectTimeout = 2*time.Second, 2*time.Second
 	aEv, bEv := collect(a), collect(b)
 	aRun, bRun := make(chan error, 1), make(chan error, 1)
 	go func() { aRun <- a.Run(ctx) }()
@@ -198,11 +200,11 @@ func TestEngineServerShutdown(t *testing.T) {
 	for _, r := range []chan error{aRun, bRun} {
 		select {
 		case err := <-r:
-			if !errors.Is(err, ErrServiceUnavailable) {
-				t.Errorf("Run returned %v, want ErrServiceUnavailable", err)
+			if !errors.Is(err, ErrReconnectTimedOut) {
+				t.Errorf("Run returned %v, want ErrReconnectTimedOut", err)
 			}
-		case <-time.After(10 * time.Second):
-			t.Fatal("Run did not end after the server shut down")
+		case <-time.After(15 * time.Second):
+			t.Fatal("Run did not end after the server shut down and its reconnect timeout")
 		}
 	}
 	<-aEv.done
@@ -211,11 +213,19 @@ func TestEngineServerShutdown(t *testing.T) {
 		ev         *events
 		self, peer string
 	}{{aEv, "a", "b"}, {bEv, "b", "a"}} {
-		for _, who := range []string{c.peer, c.self} {
-			c.ev.wait(t, c.self+" sees "+who+" leave with reason 3", func(e Event) bool {
-				l, ok := e.(PeerLeave)
-				return ok && l.UserID == who && l.Reason == signal.ReasonServiceUnavailable
-			})
+		c.ev.wait(t, c.self+" sees "+c.peer+" leave with reason 3", func(e Event) bool {
+			l, ok := e.(PeerLeave)
+			return ok && l.UserID == c.peer && l.Reason == signal.ReasonServiceUnavailable
+		})
+		c.ev.wait(t, c.self+" RECONNECTING", func(e Event) bool { s, ok := e.(ConnectionStateChanged); return ok && s.Cur == StateReconnecting })
+		c.ev.wait(t, c.self+" gives up with reason 7", func(e Event) bool {
+			l, ok := e.(PeerLeave)
+			return ok && l.UserID == c.self && l.Reason == signal.ReasonReconnectTimeout
+		})
+		for _, e := range c.ev.list {
+			if l, ok := e.(PeerLeave); ok && l.UserID == c.self && l.Reason == signal.ReasonServiceUnavailable {
+				t.Errorf("%s was told it left with reason 3", c.self)
+			}
 		}
 	}
 	a.Close()

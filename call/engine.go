@@ -480,13 +480,13 @@ func (s *session) handle(m signal.Message) {
 	case signal.TypePeerJoin:
 		s.e.events.emit(PeerJoin{UserID: m.UserID, UserName: m.UserName, Role: m.Role})
 	case signal.TypePeerLeave:
+		if m.UserID == s.e.cfg.UserID && !s.onOwnLeave(m.Reason) {
+			return
+		}
 		if s.e.mixer != nil {
 			s.e.mixer.RemoveStream(m.UserID)
 		}
 		s.e.events.emit(PeerLeave{UserID: m.UserID, Reason: m.Reason})
-		if m.UserID == s.e.cfg.UserID {
-			s.onOwnLeave(m.Reason)
-		}
 	case signal.TypeStreamAdded:
 		if m.Stream != nil {
 			s.e.events.emit(StreamAdded{UserID: m.Stream.UserID, Kind: m.Stream.Kind})

@@ -83,7 +83,7 @@ func BenchmarkServerRestartRejoin(b *testing.B) {
 	var took []time.Duration
 	b.ResetTimer()
 	for range b.N {
-		took = append(took, r.restart(b))
+		took = append(took, r.restart(b, false))
 		time.Sleep(time.Second)
 	}
 	b.StopTimer()

@@ -455,8 +455,57 @@ func TestReconnectGivesUp(t *testing.T) {
 func TestRejoinAfterServerRestart(t *testing.T) {
 	t.Cleanup(test.CheckRoutines(t))
 	r := startRestartCall(t)
-	took := r.restart(t)
+	took := r.restart(t, false)
 	t.Logf("both rejoined and hear each other %s after the new server started", took.Round(time.Millisecond))
+	r.assertBack(t)
+}
+
+// TestRejoinAfterServerShutdown: the server shuts down cleanly, as for a
+// deploy (its goodbyes reach the clients: each sees the other leave with
+// reason 3), and a new one takes its place. The clients do not take the
+// shutdown as the end of the call: no peer-leave about themselves, one
+// RECONNECTING, then CONNECTED on the new server, hearing each other.
+func TestRejoinAfterServerShutdown(t *testing.T) {
+	t.Cleanup(test.CheckRoutines(t))
+	r := startRestartCall(t)
+	took := r.restart(t, true)
+	t.Logf("both rejoined and hear each other %s after the new server started", took.Round(time.Millisecond))
+	for _, c := range []struct {
+		ev         *events
+		self, peer string
+	}{{r.aEv, "a", "b"}, {r.bEv, "b", "a"}} {
+		c.ev.waitTB(t, c.self+" sees "+c.peer+" leave with reason 3", func(e Event) bool {
+			l, ok := e.(PeerLeave)
+			return ok && l.UserID == c.peer && l.Reason == signal.ReasonServiceUnavailable
+		})
+		if n := c.ev.count(isLeaveOf(c.self)); n != 0 {
+			t.Errorf("%s was told it left (%d peer-leaves about itself); events %v", c.self, n, c.ev.snapshot())
+		}
+		// Hearing each other again (restart waited for it) means the peer
+		// is back: the last word about them must be a join.
+		var last Event
+		for _, e := range c.ev.snapshot() {
+			switch e := e.(type) {
+			case PeerJoin:
+				if e.UserID == c.peer {
+					last = e
+				}
+			case PeerLeave:
+				if e.UserID == c.peer {
+					last = e
+				}
+			}
+		}
+		if _, ok := last.(PeerJoin); !ok {
+			t.Errorf("%s's last event about %s is %#v, want a peer-join after the restart", c.self, c.peer, last)
+		}
+	}
+	r.assertBack(t)
+}
+
+// assertBack checks that each engine hears the other after a restart and
+// went through exactly one RECONNECTING.
+func (r *restartCall) assertBack(t *testing.T) {
 	for _, who := range []struct {
 		name string
 		ev   *events
@@ -510,9 +559,14 @@ func startRestartCall(t testing.TB) *restartCall {
 
 // restart replaces the server and returns the time from the new server's
 // start until both engines are connected again and hear each other.
-func (r *restartCall) restart(t testing.TB) time.Duration {
+func (r *restartCall) restart(t testing.TB, graceful bool) time.Duration {
 	aConn, bConn := r.aEv.count(isState(StateConnected)), r.bEv.count(isState(StateConnected))
-	r.relay.Cut()
+	if !graceful {
+		r.relay.Cut()
+	}
+	// Shut down cleanly, the relay's path stays open: the goodbyes reach
+	// the engines, and their first attempts fail at the stopped server's
+	// address.
 	r.stopServer()
 	r.aEv.waitTB(t, "a RECONNECTING", isState(StateReconnecting))
 	r.bEv.waitTB(t, "b RECONNECTING", isState(StateReconnecting))

@@ -3,22 +3,26 @@ package e2e
 import (
 	"testing"
 	"time"
+
+	sig "github.com/confab-rtc/confab/signal"
 )
 
 // TestRenameRoleAndShutdown drives headless clients through stdin: a
 // rename reaches both, a player that switches to joiner is heard and one
-// that switches back stops publishing; SIGTERM to the server ends both
-// calls with peer-leave reason 3 and the server exits within seconds.
+// that switches back stops publishing; SIGTERM to the server makes each
+// see the other leave with reason 3 and reconnect (not leave) until its
+// --reconnect-timeout, then give up with reason 7; the server exits within
+// seconds.
 func TestRenameRoleAndShutdown(t *testing.T) {
 	e := newEnv(t)
 	url, srv := e.startServerProc()
 	writeTone(t, e.path("a.wav"), 440)
 
 	a := e.startClient("alice", "--server", url, "--user", "alice", "--name", "Alice", "--role", "player",
-		"--send", e.path("a.wav"), "--speaker", "none", "room1")
+		"--send", e.path("a.wav"), "--speaker", "none", "--reconnect-timeout", "3s", "room1")
 	a.waitEvent("alice CONNECTED", 15*time.Second, isEvent("connection-state-changed", map[string]any{"cur": "CONNECTED"}))
 	b := e.startClient("bob", "--server", url, "--user", "bob", "--name", "Bob", "--mic", "none",
-		"--record", e.path("b-rec.wav"), "--speaker", "none", "room1")
+		"--record", e.path("b-rec.wav"), "--speaker", "none", "--reconnect-timeout", "3s", "room1")
 	b.waitEvent("peer-join of alice the player", 15*time.Second, isEvent("peer-join", map[string]any{"userId": "alice", "userName": "Alice", "role": 2}))
 
 	a.send("rename Alice Two")
@@ -45,14 +49,22 @@ func TestRenameRoleAndShutdown(t *testing.T) {
 		t.Errorf("the server took %s to exit after SIGTERM", d)
 	}
 	for _, c := range []*client{a, b} {
-		for _, who := range []string{"alice", "bob"} {
-			c.waitEvent(c.name+" sees "+who+" leave with reason 3", 10*time.Second, isEvent("peer-leave", map[string]any{"userId": who, "reason": 3}))
-		}
+		other := map[string]string{"alice": "bob", "bob": "alice"}[c.name]
+		c.waitEvent(c.name+" sees "+other+" leave with reason 3", 10*time.Second, isEvent("peer-leave", map[string]any{"userId": other, "reason": 3}))
+		c.waitEvent(c.name+" RECONNECTING", 10*time.Second, isEvent("connection-state-changed", map[string]any{"cur": "RECONNECTING"}))
+		c.waitEvent(c.name+" gives up with reason 7", 15*time.Second, isEvent("peer-leave", map[string]any{"userId": c.name, "reason": 7}))
 		if err := c.waitExit(10 * time.Second); err == nil {
 			t.Errorf("%s exited with status 0 after the server shut down, want a failure", c.name)
 		}
 		for _, ev := range c.all() {
-			if ev.str("event") == "error" {
+			if ev.str("event") == "peer-leave" && ev.str("userId") == c.name && ev["reason"] == float64(3) {
+				t.Errorf("%s was told it left with reason 3: %v", c.name, ev)
+			}
+		}
+		// The one error is the giving up's: the server is lost, with what
+		// to do.
+		for _, ev := range c.all() {
+			if ev.str("event") == "error" && ev["code"] != float64(sig.CodeServerLost) {
 				t.Errorf("%s got an error event: %v; events: %v", c.name, ev, c.all())
 			}
 		}
