@@ -236,14 +236,7 @@ func TestRunDevicesSwitchSpeaker(t *testing.T) {
 	if _, err := io.WriteString(w, "qq"); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("Run = %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the program did not end")
-	}
+	waitRun(t, done)
 }
 
 func TestCutAtWord(t *testing.T) {

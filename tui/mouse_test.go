@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/confab-rtc/confab/call"
@@ -108,31 +107,12 @@ func TestRunMouseSelectsAndChangesVolume(t *testing.T) {
 			tea.WithInput(r), tea.WithOutput(io.Discard), tea.WithoutSignalHandler())
 	}()
 	// Bob's row is on screen once a tick polled his level.
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		f.mu.Lock()
-		n := f.levelAsks["b"]
-		f.mu.Unlock()
-		if n > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("Bob's level was never polled")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	f.waitLevelAsked(t, "b")
 	// Row 4 (0-based): header, rule, title, Alice, Bob. SGR is 1-based.
 	if _, err := io.WriteString(w, "\x1b[<0;6;5M\x1b[<0;6;5m+qq"); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("Run = %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not return")
-	}
+	waitRun(t, done)
 	w.Close()
 	if got := f.Volume("b"); got != 100+volumeStep {
 		t.Errorf("Bob's volume = %d after click and +, want %d", got, 100+volumeStep)

@@ -29,6 +29,40 @@ func runProgram(t *testing.T, ctx context.Context, f *fakeEngine, input io.Reade
 	}
 }
 
+// waitRun waits for a program the test started in the background to end
+// (its result arrives on done) and fails the test on an error or when it
+// has not ended within 10 s.
+func waitRun(t *testing.T, done <-chan error) {
+	t.Helper()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the program did not end")
+	}
+}
+
+// waitLevelAsked waits until the running view polled the level of peer
+// id, which it does once the peer's row is on screen and ticks run.
+func (f *fakeEngine) waitLevelAsked(t *testing.T, id string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		f.mu.Lock()
+		n := f.levelAsks[id]
+		f.mu.Unlock()
+		if n > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the view never polled %s's level", id)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func TestRunLeavesOnQ(t *testing.T) {
 	f := newFake()
 	f.events <- call.PeerJoin{UserID: "b", UserName: "Bob"}

@@ -133,14 +133,7 @@ func TestRunStatsPane(t *testing.T) {
 	}
 
 	press("qq")
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("Run = %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the program did not end on q q")
-	}
+	waitRun(t, done)
 	if f.leaveCount() != 1 {
 		t.Errorf("Leave called %d times, want 1", f.leaveCount())
 	}

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/confab-rtc/confab/call"
@@ -46,31 +45,12 @@ func TestRunSendsStderrToLog(t *testing.T) {
 		done <- run(context.Background(), f, Options{NoColor: true, Stderr: logFile},
 			tea.WithInput(r), tea.WithOutput(io.Discard), tea.WithoutSignalHandler(), tea.WithWindowSize(80, 24))
 	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		f.mu.Lock()
-		running := f.levelAsks["b"] > 0
-		f.mu.Unlock()
-		if running {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the view never polled a level")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	f.waitLevelAsked(t, "b")
 	cstderr.Write("ALSA lib pcm.c: a C library's warning\n")
 	if _, err := io.WriteString(w, "qq"); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("Run = %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not return")
-	}
+	waitRun(t, done)
 	cstderr.Write("after the view\n")
 	restoreTerm()
 
