@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -168,29 +166,8 @@ func TestGoldenRooms(t *testing.T) {
 			name := fmt.Sprintf("%s_%dx%d", sc.name, sz.w, sz.h)
 			t.Run(name, func(t *testing.T) {
 				out := sc.build(t, sz.w, sz.h, true)
-				lines := strings.Split(out, "\n")
-				if len(lines) != sz.h {
-					t.Errorf("%d lines, want %d", len(lines), sz.h)
-				}
-				for i, l := range lines {
-					if lw := ansi.StringWidth(l); lw > sz.w {
-						t.Errorf("line %d is %d cells wide, terminal %d", i, lw, sz.w)
-					}
-				}
-				got := ansi.Strip(out) + "\n"
-				path := filepath.Join("testdata", name+".golden")
-				if *updateGolden {
-					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test ./tui -run TestGoldenRooms -update to create it)", err)
-				}
-				if got != string(want) {
-					t.Errorf("screen differs from %s (rerun with -update if intended)\ngot:\n%s\nwant:\n%s", path, got, want)
-				}
+				checkFits(t, out, sz.w, sz.h)
+				checkGolden(t, name, "TestGoldenRooms", ansi.Strip(out)+"\n")
 			})
 		}
 	}

@@ -261,16 +261,7 @@ func TestStatsPaneFits(t *testing.T) {
 				s.Transport.BytesReceived = 98_765_432_100
 				s.Transport.Connections[0].Remote = "udp6 host [2001:db8:ffff:ffff:ffff:ffff:ffff:1]:65535"
 				m, _ = refresh(t, m, s)
-				out := m.View().Content
-				lines := strings.Split(out, "\n")
-				if len(lines) != sz.h {
-					t.Errorf("%d lines, want %d", len(lines), sz.h)
-				}
-				for i, l := range lines {
-					if w := ansi.StringWidth(l); w > sz.w {
-						t.Errorf("line %d is %d cells wide, terminal %d: %q", i, w, sz.w, ansi.Strip(l))
-					}
-				}
+				checkFits(t, m.View().Content, sz.w, sz.h)
 				if sz.w < sideMin {
 					return
 				}

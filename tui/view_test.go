@@ -1,7 +1,6 @@
 package tui
 
 import (
-	tea "charm.land/bubbletea/v2"
 	"flag"
 	"fmt"
 	"os"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/confab-rtc/confab/call"
@@ -123,26 +124,49 @@ func buildReceiveOnly(t *testing.T, w, h int, noColor bool) Model {
 	return m
 }
 
+// checkGolden compares the screen got with testdata/<name>.golden,
+// rewriting that file first under -update; test names the test that
+// makes it, for the hint when the file is missing.
+func checkGolden(t *testing.T, name, test, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *updateGolden {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./tui -run %s -update to create it)", err, test)
+	}
+	if got != string(want) {
+		t.Errorf("screen differs from %s (rerun with -update if intended)\ngot:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+// checkFits fails unless the screen out fills a w x h terminal exactly:
+// h lines, none wider than w cells, so the terminal neither wraps nor
+// scrolls it.
+func checkFits(t *testing.T, out string, w, h int) {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	if len(lines) != h {
+		t.Errorf("%d lines, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if lw := ansi.StringWidth(l); lw > w {
+			t.Errorf("line %d is %d cells wide, terminal %d: %q", i, lw, w, ansi.Strip(l))
+		}
+	}
+}
+
 func TestGolden(t *testing.T) {
 	sizes := []struct{ w, h int }{{80, 24}, {120, 40}, {200, 60}}
 	for _, sc := range scenarios {
 		for _, sz := range sizes {
 			name := fmt.Sprintf("%s_%dx%d", sc.name, sz.w, sz.h)
 			t.Run(name, func(t *testing.T) {
-				got := ansi.Strip(sc.build(t, sz.w, sz.h, true).View().Content) + "\n"
-				path := filepath.Join("testdata", name+".golden")
-				if *updateGolden {
-					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test ./tui -run TestGolden -update to create it)", err)
-				}
-				if got != string(want) {
-					t.Errorf("screen differs from %s (rerun with -update if intended)\ngot:\n%s\nwant:\n%s", path, got, want)
-				}
+				checkGolden(t, name, "TestGolden", ansi.Strip(sc.build(t, sz.w, sz.h, true).View().Content)+"\n")
 			})
 		}
 	}
@@ -171,16 +195,7 @@ func TestScreenFits(t *testing.T) {
 		for _, sz := range sizes {
 			for _, noColor := range []bool{false, true} {
 				t.Run(fmt.Sprintf("%s/%dx%d/nocolor=%v", name, sz.w, sz.h, noColor), func(t *testing.T) {
-					out := build(t, sz.w, sz.h, noColor).View().Content
-					lines := strings.Split(out, "\n")
-					if len(lines) != sz.h {
-						t.Errorf("%d lines, want %d", len(lines), sz.h)
-					}
-					for i, l := range lines {
-						if w := ansi.StringWidth(l); w > sz.w {
-							t.Errorf("line %d is %d cells wide, terminal %d: %q", i, w, sz.w, ansi.Strip(l))
-						}
-					}
+					checkFits(t, build(t, sz.w, sz.h, noColor).View().Content, sz.w, sz.h)
 				})
 			}
 		}
