@@ -1,9 +1,6 @@
 package e2e
 
 import (
-	"fmt"
-	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,18 +10,6 @@ import (
 	"github.com/confab-rtc/confab/internal/pulsetest"
 	"github.com/confab-rtc/confab/internal/tone"
 )
-
-// needTmux skips a test without tmux, except on CI, where a missing tmux
-// is a broken setup.
-func needTmux(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is not installed")
-		}
-		t.Skip("tmux is not installed")
-	}
-}
 
 // deviceRow returns the devices pane's row naming a device ("○", "●" or
 // "×" before the name), "" when the screen has none.
@@ -46,10 +31,8 @@ func TestDevicesPaneInTmux(t *testing.T) {
 	// a noise suppressor removes exactly that.
 	pa.Play(t, pulsetest.MicFeedSink, tone.Sine(1000, 0.3, 4800))
 	e := newEnv(t)
-	x := startTmux(t, e, append(append(os.Environ(), pa.Env()...), "NO_COLOR=1"), 100, 30)
-	x.run("send-keys", "-t", "demo", fmt.Sprintf("%s demo --name Tester --aec=false --ns=false --agc=false --config %s --log-file %s; echo EXIT=$?",
-		confabBin, e.config, e.path("demo.log")), "Enter")
-	x.waitScreen("the call", 30*time.Second, func(s string) bool { return strings.Contains(s, "● connected") })
+	x := confabInTmux(t, e, pa, 100, 30, "demo.log", "demo", "--name", "Tester", "--aec=false", "--ns=false", "--agc=false")
+	x.waitCall()
 
 	x.run("send-keys", "-t", "demo", "m", "d")
 	s := x.waitScreen("the devices pane with the virtual devices", 5*time.Second, func(s string) bool {
@@ -109,12 +92,7 @@ func TestDevicesPaneInTmux(t *testing.T) {
 	})
 	t.Logf("after the unplug:\n%s", s)
 
-	x.run("send-keys", "-t", "demo", "q", "q")
-	exitLine := regexp.MustCompile(`EXIT=\d+`)
-	final := x.waitScreen("the shell again with the exit status", 15*time.Second, func(s string) bool { return exitLine.MatchString(s) })
-	if exitLine.FindString(final) != "EXIT=0" {
-		t.Fatalf("confab demo exited non-zero:\n%s", final)
-	}
+	x.leave()
 }
 
 // TestTestToneInTmux joins a room alone in a real terminal, opens the
@@ -126,10 +104,8 @@ func TestTestToneInTmux(t *testing.T) {
 	pa := pulsetest.Start(t)
 	e := newEnv(t)
 	url := e.startServer()
-	x := startTmux(t, e, append(append(os.Environ(), pa.Env()...), "NO_COLOR=1"), 100, 30)
-	x.run("send-keys", "-t", "demo", fmt.Sprintf("%s join --name Tester --mic none --server %s --config %s --log-file %s room1; echo EXIT=$?",
-		confabBin, url, e.config, e.path("join.log")), "Enter")
-	x.waitScreen("the call", 30*time.Second, func(s string) bool { return strings.Contains(s, "● connected") })
+	x := confabInTmux(t, e, pa, 100, 30, "join.log", "join", "--name", "Tester", "--mic", "none", "--server", url, "room1")
+	x.waitCall()
 	x.run("send-keys", "-t", "demo", "d")
 	x.waitScreen("the devices pane", 5*time.Second, func(s string) bool {
 		return strings.Contains(deviceRow(s, "Virtual_Speaker_A"), "in use")
@@ -184,10 +160,5 @@ func TestTestToneInTmux(t *testing.T) {
 	// the machine keeps up; each missed period stretches it.
 	t.Logf("the chime took %d ms on the speaker (1000 ms written)", (high[len(high)-1]-low[0]+1)*50)
 
-	x.run("send-keys", "-t", "demo", "q", "q")
-	exitLine := regexp.MustCompile(`EXIT=\d+`)
-	final := x.waitScreen("the shell again with the exit status", 15*time.Second, func(s string) bool { return exitLine.MatchString(s) })
-	if exitLine.FindString(final) != "EXIT=0" {
-		t.Fatalf("confab join exited non-zero:\n%s", final)
-	}
+	x.leave()
 }

@@ -1,10 +1,8 @@
 package e2e
 
 import (
-	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -45,12 +43,7 @@ func freeAddr(t *testing.T) string {
 // demo call and joins lounge in the same program; q q ends it with the
 // terminal restored.
 func TestRoomsInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is not installed")
-		}
-		t.Skip("tmux is not installed")
-	}
+	needTmux(t)
 	pa := pulsetest.Start(t)
 	e := newEnv(t)
 	// The demo's server takes the configuration's app credentials, so the
@@ -59,8 +52,7 @@ func TestRoomsInTmux(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := freeAddr(t)
-	x := startTmux(t, e, append(append(os.Environ(), pa.Env()...), "NO_COLOR=1"), 100, 30)
-	x.run("send-keys", "-t", "demo", fmt.Sprintf("%s demo --name Tester --listen %s --config %s --log-file %s; echo EXIT=$?", confabBin, addr, e.config, e.path("demo.log")), "Enter")
+	x := confabInTmux(t, e, pa, 100, 30, "demo.log", "demo", "--name", "Tester", "--listen", addr)
 	x.waitScreen("the demo call", 30*time.Second, func(s string) bool {
 		return strings.Contains(s, "room demo") && strings.Contains(s, "Chiara") && strings.Contains(s, "● connected")
 	})
@@ -123,17 +115,7 @@ func TestRoomsInTmux(t *testing.T) {
 	})
 	x.run("send-keys", "-t", "demo", "r")
 
-	x.run("send-keys", "-t", "demo", "q")
-	x.waitScreen("the leave question", 5*time.Second, func(s string) bool { return strings.Contains(s, "Press q again to leave") })
-	x.run("send-keys", "-t", "demo", "q")
-	exitLine := regexp.MustCompile(`(?m)^EXIT=\d+`)
-	final := x.waitScreen("the shell again with the exit status", 15*time.Second, func(s string) bool { return exitLine.MatchString(s) })
-	if exitLine.FindString(final) != "EXIT=0" {
-		t.Fatalf("confab demo exited non-zero:\n%s", final)
-	}
-	if alt := strings.TrimSpace(x.run("display-message", "-p", "-t", "demo", "#{alternate_on}")); alt != "0" {
-		t.Fatalf("the terminal is still in the alternate screen after exit (alternate_on=%s)", alt)
-	}
+	final := x.leave()
 	if strings.Contains(final, "Dmitri") {
 		t.Fatalf("the call view is still on screen after exit:\n%s", final)
 	}
@@ -144,12 +126,7 @@ func TestRoomsInTmux(t *testing.T) {
 // with their counts, typing a new name and enter creates that room and
 // shows its call, and q q ends with the terminal restored.
 func TestJoinRoomsScreenInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is not installed")
-		}
-		t.Skip("tmux is not installed")
-	}
+	needTmux(t)
 	pa := pulsetest.Start(t)
 	e := newEnv(t)
 	if err := os.WriteFile(e.config, []byte("[app]\napp_id = \"app-e2e\"\napp_key = \"0123456789abcdef0123456789abcdef\"\n"), 0o600); err != nil {
@@ -162,8 +139,7 @@ func TestJoinRoomsScreenInTmux(t *testing.T) {
 	}
 	t.Cleanup(func() { stop(demo, 5*time.Second) })
 
-	x := startTmux(t, e, append(append(os.Environ(), pa.Env()...), "NO_COLOR=1"), 100, 30)
-	x.run("send-keys", "-t", "demo", fmt.Sprintf("%s join --server ws://%s --name Tester --config %s --log-file %s; echo EXIT=$?", confabBin, addr, e.config, e.path("join.log")), "Enter")
+	x := confabInTmux(t, e, pa, 100, 30, "join.log", "join", "--server", "ws://"+addr, "--name", "Tester")
 	screen := x.waitScreen("the rooms screen with demo (4) and lounge (1)", 30*time.Second, func(s string) bool {
 		return strings.Contains(s, "confab  rooms") && hasRoom(s, "demo", "4 people") && hasRoom(s, "lounge", "1 person")
 	})
@@ -176,15 +152,5 @@ func TestJoinRoomsScreenInTmux(t *testing.T) {
 	})
 	t.Logf("call:\n%s", screen)
 
-	x.run("send-keys", "-t", "demo", "q")
-	x.waitScreen("the leave question", 5*time.Second, func(s string) bool { return strings.Contains(s, "Press q again to leave") })
-	x.run("send-keys", "-t", "demo", "q")
-	exitLine := regexp.MustCompile(`(?m)^EXIT=\d+`)
-	final := x.waitScreen("the shell again with the exit status", 15*time.Second, func(s string) bool { return exitLine.MatchString(s) })
-	if exitLine.FindString(final) != "EXIT=0" {
-		t.Fatalf("confab join exited non-zero:\n%s", final)
-	}
-	if alt := strings.TrimSpace(x.run("display-message", "-p", "-t", "demo", "#{alternate_on}")); alt != "0" {
-		t.Fatalf("the terminal is still in the alternate screen after exit (alternate_on=%s)", alt)
-	}
+	x.leave()
 }

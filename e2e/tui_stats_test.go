@@ -1,9 +1,6 @@
 package e2e
 
 import (
-	"fmt"
-	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -36,16 +33,10 @@ func remoteStreams(screen string) map[string][2]float64 {
 // packets that count on from one refresh to the next, the connections'
 // candidate pairs; s closes the pane, q q leaves.
 func TestDemoStatsPaneInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is not installed")
-		}
-		t.Skip("tmux is not installed")
-	}
+	needTmux(t)
 	pa := pulsetest.Start(t)
 	e := newEnv(t)
-	x := startTmux(t, e, append(append(os.Environ(), pa.Env()...), "NO_COLOR=1"), 80, 24)
-	x.run("send-keys", "-t", "demo", fmt.Sprintf("%s demo --name Tester --config %s --log-file %s; echo EXIT=$?", confabBin, e.config, e.path("demo.log")), "Enter")
+	x := confabInTmux(t, e, pa, 80, 24, "demo.log", "demo", "--name", "Tester")
 	x.waitScreen("the three simulated people", 30*time.Second, func(s string) bool {
 		return strings.Contains(s, "Ada") && strings.Contains(s, "Bruno") && strings.Contains(s, "Chiara") && strings.Contains(s, "● connected")
 	})
@@ -90,13 +81,5 @@ func TestDemoStatsPaneInTmux(t *testing.T) {
 	x.waitScreen("the call again", 5*time.Second, func(s string) bool {
 		return strings.Contains(s, "Participants") && !strings.Contains(s, "Stats at")
 	})
-	x.run("send-keys", "-t", "demo", "q")
-	x.waitScreen("the leave question", 5*time.Second, func(s string) bool { return strings.Contains(s, "Press q again to leave") })
-	x.run("send-keys", "-t", "demo", "q")
-	// The shell may print its prompt before the status, on the same line.
-	exitLine := regexp.MustCompile(`(?m)EXIT=(\d+)$`)
-	final := x.waitScreen("the shell again with the exit status", 15*time.Second, func(s string) bool { return exitLine.MatchString(s) })
-	if exitLine.FindStringSubmatch(final)[1] != "0" {
-		t.Fatalf("confab demo exited non-zero:\n%s", final)
-	}
+	x.leave()
 }

@@ -66,20 +66,64 @@ func (x *tmux) waitScreen(desc string, timeout time.Duration, ok func(string) bo
 	return ""
 }
 
-// TestDemoInTmux runs `confab demo` in a real terminal (tmux) with real
-// audio devices (a private PulseAudio) and checks what a person sees: the
-// three simulated people, meters that move, the mute key, and a clean exit.
-func TestDemoInTmux(t *testing.T) {
+// needTmux skips a test without tmux, except on CI, where a missing tmux
+// is a broken setup.
+func needTmux(t *testing.T) {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("tmux is not installed")
 		}
 		t.Skip("tmux is not installed")
 	}
+}
+
+// confabInTmux opens a width x height terminal with the private
+// PulseAudio's environment and NO_COLOR, and types
+// `confab <command> --config ... --log-file <log> <args...>; echo EXIT=$?`
+// at its shell, so the exit status shows when confab ends.
+func confabInTmux(t *testing.T, e *env, pa *pulsetest.Server, width, height int, log, command string, args ...string) *tmux {
+	t.Helper()
+	x := startTmux(t, e, append(append(os.Environ(), pa.Env()...), "NO_COLOR=1"), width, height)
+	line := fmt.Sprintf("%s %s --config %s --log-file %s %s; echo EXIT=$?", confabBin, command, e.config, e.path(log), strings.Join(args, " "))
+	x.run("send-keys", "-t", "demo", line, "Enter")
+	return x
+}
+
+// waitCall waits until the call view shows the connection up.
+func (x *tmux) waitCall() string {
+	x.t.Helper()
+	return x.waitScreen("the call", 30*time.Second, func(s string) bool { return strings.Contains(s, "● connected") })
+}
+
+// leave presses q, checks the leave question, presses q again and waits
+// for the shell: confab must exit 0 with the terminal out of the
+// alternate screen. It returns the final screen.
+func (x *tmux) leave() string {
+	x.t.Helper()
+	x.run("send-keys", "-t", "demo", "q")
+	x.waitScreen("the leave question", 5*time.Second, func(s string) bool { return strings.Contains(s, "Press q again to leave") })
+	x.run("send-keys", "-t", "demo", "q")
+	// The shell may print its prompt before the status, on the same line.
+	exitLine := regexp.MustCompile(`(?m)EXIT=(\d+)$`)
+	final := x.waitScreen("the shell again with the exit status", 15*time.Second, func(s string) bool { return exitLine.MatchString(s) })
+	if exitLine.FindStringSubmatch(final)[1] != "0" {
+		x.t.Fatalf("confab exited non-zero:\n%s", final)
+	}
+	if alt := strings.TrimSpace(x.run("display-message", "-p", "-t", "demo", "#{alternate_on}")); alt != "0" {
+		x.t.Fatalf("the terminal is still in the alternate screen after exit (alternate_on=%s)", alt)
+	}
+	return final
+}
+
+// TestDemoInTmux runs `confab demo` in a real terminal (tmux) with real
+// audio devices (a private PulseAudio) and checks what a person sees: the
+// three simulated people, meters that move, the mute key, and a clean exit.
+func TestDemoInTmux(t *testing.T) {
+	needTmux(t)
 	pa := pulsetest.Start(t)
 	e := newEnv(t)
-	x := startTmux(t, e, append(append(os.Environ(), pa.Env()...), "NO_COLOR=1"), 100, 30)
-	x.run("send-keys", "-t", "demo", fmt.Sprintf("%s demo --name Tester --mouse --config %s --log-file %s; echo EXIT=$?", confabBin, e.config, e.path("demo.log")), "Enter")
+	x := confabInTmux(t, e, pa, 100, 30, "demo.log", "demo", "--name", "Tester", "--mouse")
 
 	screen := x.waitScreen("the three simulated people", 30*time.Second, func(s string) bool {
 		return strings.Contains(s, "Ada") && strings.Contains(s, "Bruno") && strings.Contains(s, "Chiara") && strings.Contains(s, "● connected")
@@ -132,19 +176,7 @@ func TestDemoInTmux(t *testing.T) {
 
 	// q asks first, a second q leaves: the process exits 0 and the
 	// terminal is restored.
-	x.run("send-keys", "-t", "demo", "q")
-	x.waitScreen("the leave question", 5*time.Second, func(s string) bool {
-		return strings.Contains(s, "Press q again to leave")
-	})
-	x.run("send-keys", "-t", "demo", "q")
-	exitLine := regexp.MustCompile(`(?m)^EXIT=\d+`)
-	final := x.waitScreen("the shell again with the exit status", 15*time.Second, func(s string) bool { return exitLine.MatchString(s) })
-	if exitLine.FindString(final) != "EXIT=0" {
-		t.Fatalf("confab demo exited non-zero:\n%s", final)
-	}
-	if alt := strings.TrimSpace(x.run("display-message", "-p", "-t", "demo", "#{alternate_on}")); alt != "0" {
-		t.Fatalf("the terminal is still in the alternate screen after exit (alternate_on=%s)", alt)
-	}
+	final := x.leave()
 	if strings.Contains(final, "Chiara") {
 		t.Fatalf("the call view is still on screen after exit:\n%s", final)
 	}
