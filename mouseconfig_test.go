@@ -3,8 +3,6 @@ package main
 import (
 	"testing"
 
-	"github.com/spf13/cobra"
-
 	"github.com/confab-rtc/confab/config"
 )
 
@@ -24,17 +22,7 @@ func TestMouseFromConfig(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := config.Default()
 			cfg.Client.Mouse = c.config
-			o := &clientOptions{}
-			cmd := &cobra.Command{Use: "join"}
-			addClientFlags(cmd, o)
-			if err := cmd.ParseFlags(c.args); err != nil {
-				t.Fatal(err)
-			}
-			o.room, o.userName, o.appID, o.appKey = "standup", "Ann", "app", "key"
-			if err := o.resolve(cfg); err != nil {
-				t.Fatal(err)
-			}
-			if o.mouse != c.want {
+			if o := resolveClient(t, cfg, c.args); o.mouse != c.want {
 				t.Errorf("mouse = %v, want %v", o.mouse, c.want)
 			}
 		})

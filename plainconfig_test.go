@@ -10,6 +10,23 @@ import (
 	"github.com/confab-rtc/confab/config"
 )
 
+// resolveClient parses args with the flags join and demo share and
+// resolves them against cfg, as join does before it connects.
+func resolveClient(t *testing.T, cfg config.Config, args []string) *clientOptions {
+	t.Helper()
+	o := &clientOptions{}
+	cmd := &cobra.Command{Use: "join"}
+	addClientFlags(cmd, o)
+	if err := cmd.ParseFlags(args); err != nil {
+		t.Fatal(err)
+	}
+	o.room, o.userName, o.appID, o.appKey = "standup", "Ann", "app", "key"
+	if err := o.resolve(cfg); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
 // TestPlainFromConfig: [client] plain = true makes plain mode the default,
 // and the command line still wins: --plain=false, or --headless.
 func TestPlainFromConfig(t *testing.T) {
@@ -28,18 +45,7 @@ func TestPlainFromConfig(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := config.Default()
 			cfg.Client.Plain = c.config
-			// The flags join and demo share, bound to o.
-			o := &clientOptions{}
-			cmd := &cobra.Command{Use: "join"}
-			addClientFlags(cmd, o)
-			if err := cmd.ParseFlags(c.args); err != nil {
-				t.Fatal(err)
-			}
-			o.room, o.userName, o.appID, o.appKey = "standup", "Ann", "app", "key"
-			if err := o.resolve(cfg); err != nil {
-				t.Fatal(err)
-			}
-			if o.plain != c.want {
+			if o := resolveClient(t, cfg, c.args); o.plain != c.want {
 				t.Errorf("plain = %v, want %v", o.plain, c.want)
 			}
 		})
