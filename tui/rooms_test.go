@@ -336,6 +336,53 @@ func TestAppSwitchIgnoresOldCall(t *testing.T) {
 	}
 }
 
+// startApp runs the real program with opts in an 80x24 window, keys read
+// from in and the screen written to out. The returned function waits for
+// it to end (after q q) and returns its final model, failing the test on
+// an error or when it has not ended within 10 s.
+func startApp(t *testing.T, opts AppOptions, in io.Reader, out io.Writer) (wait func() App) {
+	type result struct {
+		final tea.Model
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		final, err := runApp(context.Background(), opts,
+			tea.WithInput(in), tea.WithOutput(out), tea.WithoutSignalHandler(), tea.WithWindowSize(80, 24))
+		done <- result{final, err}
+	}()
+	return func() App {
+		t.Helper()
+		select {
+		case r := <-done:
+			if r.err != nil {
+				t.Fatalf("runApp = %v", r.err)
+			}
+			a, ok := r.final.(App)
+			if !ok {
+				t.Fatalf("the program ended with a %T, not an App", r.final)
+			}
+			return a
+		case <-time.After(10 * time.Second):
+			t.Fatal("runApp did not return after q q")
+			return App{}
+		}
+	}
+}
+
+// waitJoined waits for the Joiner to be asked for a room and checks it
+// was asked once, for room.
+func (j *fakeJoiner) waitJoined(t *testing.T, room string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(j.joined()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := j.joined(); len(got) != 1 || got[0] != room {
+		t.Fatalf("joiner called with %v, want [%s]", got, room)
+	}
+}
+
 // TestRunAppCreatesRoom drives the real program: the rooms screen lists
 // the lobby's rooms, typing a new name and enter calls the Joiner with
 // it, and the call view of the new engine shows; q q leaves that call.
@@ -345,48 +392,26 @@ func TestRunAppCreatesRoom(t *testing.T) {
 	l := newFakeLobby(info("demo", 4), info("lounge", 1))
 	in, keys := io.Pipe()
 	out := &screenBuffer{}
-	type result struct {
-		final tea.Model
-		err   error
-	}
-	done := make(chan result, 1)
-	go func() {
-		final, err := runApp(context.Background(), AppOptions{
-			Options: Options{UserName: "Alice", NoColor: true},
-			Join:    j.join,
-			Lobby:   func(context.Context) (Lobby, error) { return l, nil },
-		}, tea.WithInput(in), tea.WithOutput(out), tea.WithoutSignalHandler(), tea.WithWindowSize(80, 24))
-		done <- result{final, err}
-	}()
+	wait := startApp(t, AppOptions{
+		Options: Options{UserName: "Alice", NoColor: true},
+		Join:    j.join,
+		Lobby:   func(context.Context) (Lobby, error) { return l, nil },
+	}, in, out)
 	waitFor(t, out, "lounge")
 	if _, err := io.WriteString(keys, "retro\r"); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for len(j.joined()) == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if got := j.joined(); len(got) != 1 || got[0] != "retro" {
-		t.Fatalf("joiner called with %v, want [retro]", got)
-	}
+	j.waitJoined(t, "retro")
 	waitFor(t, out, "Your audio")
 	if _, err := io.WriteString(keys, "qq"); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case r := <-done:
-		if r.err != nil {
-			t.Fatalf("runApp = %v", r.err)
-		}
-		a, ok := r.final.(App)
-		if !ok || !a.inCall || a.call.engine != j.engs[0] {
-			t.Fatalf("the program ended outside the joined call (%T)", r.final)
-		}
-		if text := ansi.Strip(a.View().Content); !containsAll(text, "room retro", "Alice (you)") {
-			t.Errorf("the last screen is not retro's call view:\n%s", text)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("runApp did not return after q q")
+	a := wait()
+	if !a.inCall || a.call.engine != j.engs[0] {
+		t.Fatal("the program ended outside the joined call")
+	}
+	if text := ansi.Strip(a.View().Content); !containsAll(text, "room retro", "Alice (you)") {
+		t.Errorf("the last screen is not retro's call view:\n%s", text)
 	}
 	keys.Close()
 	if n := j.engs[0].leaveCount(); n != 1 {
@@ -490,19 +515,11 @@ func TestRunAppSwitchesRoom(t *testing.T) {
 	in, keys := io.Pipe()
 	t.Cleanup(func() { keys.Close() })
 	out := &screenBuffer{}
-	type result struct {
-		final tea.Model
-		err   error
-	}
-	done := make(chan result, 1)
-	go func() {
-		final, err := runApp(context.Background(), AppOptions{
-			Options: Options{UserName: "Alice", NoColor: true},
-			Engine:  first, Join: j.join,
-			Lobby: func(context.Context) (Lobby, error) { return l, nil },
-		}, tea.WithInput(in), tea.WithOutput(out), tea.WithoutSignalHandler(), tea.WithWindowSize(80, 24))
-		done <- result{final, err}
-	}()
+	wait := startApp(t, AppOptions{
+		Options: Options{UserName: "Alice", NoColor: true},
+		Engine:  first, Join: j.join,
+		Lobby: func(context.Context) (Lobby, error) { return l, nil },
+	}, in, out)
 	waitFor(t, out, "room demo")
 	if _, err := io.WriteString(keys, "r"); err != nil {
 		t.Fatal(err)
@@ -511,15 +528,9 @@ func TestRunAppSwitchesRoom(t *testing.T) {
 	if _, err := io.WriteString(keys, "\x1b[B\r"); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for len(j.joined()) == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if got := j.joined(); len(got) != 1 || got[0] != "lounge" {
-		t.Fatalf("joiner called with %v, want [lounge]", got)
-	}
+	j.waitJoined(t, "lounge")
 	// The new call's view sets the window title: only it writes this.
-	deadline = time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(5 * time.Second)
 	for !strings.Contains(out.String(), "confab · lounge") {
 		if time.Now().After(deadline) {
 			t.Fatalf("the lounge call view never showed; output:\n%q", out.String())
@@ -529,17 +540,8 @@ func TestRunAppSwitchesRoom(t *testing.T) {
 	if _, err := io.WriteString(keys, "qq"); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case r := <-done:
-		if r.err != nil {
-			t.Fatalf("runApp = %v", r.err)
-		}
-		a, ok := r.final.(App)
-		if !ok || !a.inCall || a.call.engine != j.engs[0] || a.call.room != "lounge" {
-			t.Fatalf("the program ended outside lounge's call (%T)", r.final)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("runApp did not return after q q")
+	if a := wait(); !a.inCall || a.call.engine != j.engs[0] || a.call.room != "lounge" {
+		t.Fatal("the program ended outside lounge's call")
 	}
 	if n := j.engs[0].leaveCount(); n != 1 {
 		t.Errorf("lounge's call was left %d times, want 1", n)
