@@ -74,12 +74,44 @@ func fitLine(xs, ys []float64) (a, b, r2 float64) {
 	return a, b, r2
 }
 
-// receiverUsage is what one receiving client cost over a window.
+// receiverUsage is what one client process cost over a window.
 type receiverUsage struct {
 	cpuPct   float64 // % of one core
 	rssMiB   float64 // at the end of the window
 	hwmMiB   float64 // peak resident memory since start
 	wakeupsS float64 // context switches per second, all threads
+}
+
+// procSample is what a process had used by one moment.
+type procSample struct {
+	cpu      time.Duration // utime+stime
+	rssKB    int           // resident memory now
+	hwmKB    int           // peak resident memory so far
+	switches int           // context switches of all threads
+}
+
+// sampleProc reads a procSample of process pid; an error fails b.
+func sampleProc(b *testing.B, pid int) procSample {
+	b.Helper()
+	cpu, rss, err := procStat(pid)
+	if err != nil {
+		b.Fatal(err)
+	}
+	hwm, sw, err := procCounters(pid)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return procSample{cpu: cpu, rssKB: rss, hwmKB: hwm, switches: sw}
+}
+
+// usageOver is what a process used from s0 to s1, taken window apart.
+func usageOver(s0, s1 procSample, window time.Duration) receiverUsage {
+	return receiverUsage{
+		cpuPct:   100 * float64(s1.cpu-s0.cpu) / float64(window),
+		rssMiB:   float64(s1.rssKB) / 1024,
+		hwmMiB:   float64(s1.hwmKB) / 1024,
+		wakeupsS: float64(s1.switches-s0.switches) / window.Seconds(),
+	}
 }
 
 // measureReceiver runs n simulated speakers (headless clients sending a
@@ -107,33 +139,14 @@ func measureReceiver(b *testing.B, e *env, url string, n int, warm, window time.
 	}
 	time.Sleep(warm)
 	pid := me.cmd.Process.Pid
-	cpu0, _, err := procStat(pid)
-	if err != nil {
-		b.Fatal(err)
-	}
-	_, sw0, err := procCounters(pid)
-	if err != nil {
-		b.Fatal(err)
-	}
+	s0 := sampleProc(b, pid)
 	time.Sleep(window)
-	cpu1, rss, err := procStat(pid)
-	if err != nil {
-		b.Fatal(err)
-	}
-	hwm, sw1, err := procCounters(pid)
-	if err != nil {
-		b.Fatal(err)
-	}
+	s1 := sampleProc(b, pid)
 	me.send("leave")
 	if err := me.waitExit(10 * time.Second); err != nil {
 		b.Errorf("the receiver of %d speakers exited with %v", n, err)
 	}
-	return receiverUsage{
-		cpuPct:   100 * float64(cpu1-cpu0) / float64(window),
-		rssMiB:   float64(rss) / 1024,
-		hwmMiB:   float64(hwm) / 1024,
-		wakeupsS: float64(sw1-sw0) / window.Seconds(),
-	}
+	return usageOver(s0, s1, window)
 }
 
 // BenchmarkHeadlessClientPerSpeaker measures what one `confab join

@@ -77,25 +77,11 @@ func benchIdleClient(b *testing.B, pa *pulsetest.Server, headless bool) {
 			b.Fatalf("pane process %d is %q, not confab", pid, comm)
 		}
 		time.Sleep(warm)
-		cpu0, _, err := procStat(pid)
-		if err != nil {
-			b.Fatal(err)
-		}
-		_, sw0, err := procCounters(pid)
-		if err != nil {
-			b.Fatal(err)
-		}
+		s0 := sampleProc(b, pid)
 		b.StartTimer()
 		time.Sleep(window)
 		b.StopTimer()
-		cpu1, rss, err := procStat(pid)
-		if err != nil {
-			b.Fatal(err)
-		}
-		hwm, sw1, err := procCounters(pid)
-		if err != nil {
-			b.Fatal(err)
-		}
+		u := usageOver(s0, sampleProc(b, pid), window)
 		if headless {
 			x.run("send-keys", "-t", "demo", "leave", "Enter")
 		} else {
@@ -112,13 +98,12 @@ func benchIdleClient(b *testing.B, pa *pulsetest.Server, headless bool) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-		cpuPct := 100 * float64(cpu1-cpu0) / float64(window)
 		b.Logf("headless=%v, 4-party call, idle: cpu %.2f %% of a core, rss %.1f MiB, hwm %.1f MiB, wakeups %.0f /s",
-			headless, cpuPct, float64(rss)/1024, float64(hwm)/1024, float64(sw1-sw0)/window.Seconds())
-		b.ReportMetric(cpuPct, "cpu-%")
-		b.ReportMetric(float64(rss)/1024, "rss-MiB")
-		b.ReportMetric(float64(hwm)/1024, "hwm-MiB")
-		b.ReportMetric(float64(sw1-sw0)/window.Seconds(), "wakeups/s")
+			headless, u.cpuPct, u.rssMiB, u.hwmMiB, u.wakeupsS)
+		b.ReportMetric(u.cpuPct, "cpu-%")
+		b.ReportMetric(u.rssMiB, "rss-MiB")
+		b.ReportMetric(u.hwmMiB, "hwm-MiB")
+		b.ReportMetric(u.wakeupsS, "wakeups/s")
 	}
 }
 
