@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/term"
-	"github.com/muesli/cancelreader"
 
 	"github.com/confab-rtc/confab/signal"
 )
@@ -132,38 +131,21 @@ func RunPlain(ctx context.Context, e PlainEngine, in io.Reader, out io.Writer, o
 	}
 }
 
-// startKeyReader reads keys from in in the background and returns the
-// function that stops it: a cancellable reader (a terminal, a pipe) is
-// interrupted and waited for; any other reader is left to end with the
-// process, since a blocked read cannot be interrupted.
+// startKeyReader reads keys from in in the background (raw: a terminal in
+// raw mode, else a line of keys at a time) and returns the function that stops
+// it, as readInBackground does.
 func startKeyReader(in io.Reader, raw bool, keys chan<- plainKey, stop <-chan struct{}, log *slog.Logger) func() {
-	cr, err := cancelreader.NewReader(in)
-	if err != nil {
-		log.Debug("standard input cannot be cancelled", "err", err)
-		cr = nil
-	}
-	var r io.Reader = in
-	if cr != nil {
-		r = cr
-	}
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
+	stopReading, err := readInBackground(in, func(r io.Reader) {
 		if raw {
 			readRawKeys(r, keys, stop)
 		} else {
 			readLineKeys(r, keys, stop)
 		}
-	}()
-	return func() {
-		if cr == nil {
-			return
-		}
-		if cr.Cancel() {
-			<-finished
-		}
-		cr.Close()
+	})
+	if err != nil {
+		log.Debug("standard input cannot be cancelled", "err", err)
 	}
+	return stopReading
 }
 
 // plainWriter writes plain mode's lines.

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/muesli/cancelreader"
-
 	"github.com/confab-rtc/confab/call"
 	"github.com/confab-rtc/confab/signal"
 )
@@ -249,16 +247,7 @@ func (c *plainChooser) joining(room string) (string, bool, error) {
 // consumed, and returns the function that stops it (interrupting a
 // cancellable reader and waiting). lines is closed when the input ends.
 func startLineReader(in io.Reader, want <-chan struct{}, lines chan<- string, stop <-chan struct{}) func() {
-	cr, err := cancelreader.NewReader(in)
-	var r io.Reader = in
-	if err == nil {
-		r = cr
-	} else {
-		cr = nil
-	}
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
+	stopReading, _ := readInBackground(in, func(r io.Reader) {
 		defer close(lines)
 		var b [1]byte
 		var line []byte
@@ -289,14 +278,6 @@ func startLineReader(in io.Reader, want <-chan struct{}, lines chan<- string, st
 				return
 			}
 		}
-	}()
-	return func() {
-		if cr == nil {
-			return
-		}
-		if cr.Cancel() {
-			<-finished
-		}
-		cr.Close()
-	}
+	})
+	return stopReading
 }
