@@ -176,17 +176,7 @@ func TestGoldenRooms(t *testing.T) {
 // TestRoomsNoColor checks that colour adds nothing the text does not say.
 func TestRoomsNoColor(t *testing.T) {
 	for _, sc := range roomScenarios {
-		colour := sc.build(t, 80, 24, false)
-		plain := sc.build(t, 80, 24, true)
-		if !colourCode.MatchString(colour) {
-			t.Errorf("%s: colour screen has no colour codes", sc.name)
-		}
-		if loc := colourCode.FindStringIndex(plain); loc != nil {
-			t.Errorf("%s: NoColor screen sets a colour: %q", sc.name, plain[loc[0]:loc[1]])
-		}
-		if ansi.Strip(colour) != ansi.Strip(plain) {
-			t.Errorf("%s: colour changes the text", sc.name)
-		}
+		checkNoColour(t, sc.name, sc.build(t, 80, 24, false), sc.build(t, 80, 24, true))
 	}
 }
 

@@ -222,18 +222,24 @@ func TestCrowdedScreenKeepsEssentials(t *testing.T) {
 // colour (30-37, 38;..., 40-47, 48;..., 90-97, 100-107).
 var colourCode = regexp.MustCompile(`\x1b\[[0-9;]*?(^|;|\[)(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;|m)`)
 
+// checkNoColour checks the screen of scenario name drawn in colour and
+// with NoColor: the first has colour codes (else the check proves
+// nothing), the second none, and both read the same once stripped.
+func checkNoColour(t *testing.T, name, colour, plain string) {
+	t.Helper()
+	if !colourCode.MatchString(colour) {
+		t.Errorf("%s: colour screen has no colour codes, so this test proves nothing", name)
+	}
+	if loc := colourCode.FindStringIndex(plain); loc != nil {
+		t.Errorf("%s: NoColor screen sets a colour: %q", name, plain[loc[0]:loc[1]])
+	}
+	if ansi.Strip(colour) != ansi.Strip(plain) {
+		t.Errorf("%s: colour changes the text; states must read the same without it", name)
+	}
+}
+
 func TestNoColor(t *testing.T) {
 	for _, sc := range scenarios {
-		colour := sc.build(t, 80, 24, false).View().Content
-		plain := sc.build(t, 80, 24, true).View().Content
-		if !colourCode.MatchString(colour) {
-			t.Errorf("%s: colour screen has no colour codes, so this test proves nothing", sc.name)
-		}
-		if loc := colourCode.FindStringIndex(plain); loc != nil {
-			t.Errorf("%s: NoColor screen sets a colour: %q", sc.name, plain[loc[0]:loc[1]])
-		}
-		if ansi.Strip(colour) != ansi.Strip(plain) {
-			t.Errorf("%s: colour changes the text; states must read the same without it", sc.name)
-		}
+		checkNoColour(t, sc.name, sc.build(t, 80, 24, false).View().Content, sc.build(t, 80, 24, true).View().Content)
 	}
 }
