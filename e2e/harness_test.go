@@ -83,7 +83,24 @@ func (e *env) startServer() string {
 // tests that stop it themselves; args are more serve flags (a later
 // --listen wins).
 func (e *env) startServerProc(args ...string) (string, *exec.Cmd) {
+	var addr string
+	cmd := e.serveUntil(args, "its address", func(l string) bool {
+		if _, rest, found := strings.Cut(l, "listening on "); found {
+			addr, _, _ = strings.Cut(rest, " ")
+			return true
+		}
+		return false
+	})
+	return "ws://" + addr, cmd
+}
+
+// serveUntil starts `confab serve --listen 127.0.0.1:0 args...` (stopped
+// when the test ends) and hands each line it prints to seen until seen
+// returns true; the test fails if the server exits first or 15 s pass.
+// what names what seen waits for, for those failures.
+func (e *env) serveUntil(args []string, what string, seen func(line string) bool) *exec.Cmd {
 	t := e.t
+	t.Helper()
 	cmd := e.command("server", append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -96,29 +113,28 @@ func (e *env) startServerProc(args ...string) (string, *exec.Cmd) {
 	t.Cleanup(func() { stop(cmd, 5*time.Second) })
 	lines := make(chan string, 16)
 	go func() {
+		defer close(lines)
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			lines <- sc.Text()
 		}
-		close(lines)
 	}()
 	deadline := time.After(15 * time.Second)
 	for {
 		select {
 		case l, ok := <-lines:
 			if !ok {
-				t.Fatal("confab serve exited before listening")
+				t.Fatalf("confab serve exited before printing %s", what)
 			}
-			if _, rest, found := strings.Cut(l, "listening on "); found {
-				addr, _, _ := strings.Cut(rest, " ")
+			if seen(l) {
 				go func() {
 					for range lines {
 					}
 				}()
-				return "ws://" + addr, cmd
+				return cmd
 			}
 		case <-deadline:
-			t.Fatal("confab serve did not print its address within 15s")
+			t.Fatalf("confab serve did not print %s within 15s", what)
 		}
 	}
 }

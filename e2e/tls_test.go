@@ -1,9 +1,7 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -58,45 +56,15 @@ func TestCallOverTLSSelfSigned(t *testing.T) {
 // wss:// URL and the fingerprint it printed.
 func startTLSServer(t *testing.T, e *env) (url, fingerprint string) {
 	t.Helper()
-	cmd := e.command("server", "serve", "--listen", "127.0.0.1:0", "--tls-self-signed")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { stop(cmd, 5*time.Second) })
-	lines := make(chan string, 16)
-	go func() {
-		defer close(lines)
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			lines <- sc.Text()
+	e.serveUntil([]string{"--tls-self-signed"}, "its address and fingerprint", func(l string) bool {
+		if _, rest, found := strings.Cut(l, "listening on "); found {
+			addr, _, _ := strings.Cut(rest, " ")
+			url = "wss://" + addr
 		}
-	}()
-	deadline := time.After(15 * time.Second)
-	for url == "" || fingerprint == "" {
-		select {
-		case l, ok := <-lines:
-			if !ok {
-				t.Fatal("confab serve exited before printing its address and fingerprint")
-			}
-			if _, rest, found := strings.Cut(l, "listening on "); found {
-				addr, _, _ := strings.Cut(rest, " ")
-				url = "wss://" + addr
-			}
-			if s := strings.TrimSpace(l); strings.HasPrefix(s, "sha256:") {
-				fingerprint = s
-			}
-		case <-deadline:
-			t.Fatal("confab serve did not print its address and fingerprint within 15s")
+		if s := strings.TrimSpace(l); strings.HasPrefix(s, "sha256:") {
+			fingerprint = s
 		}
-	}
-	go func() {
-		for range lines {
-		}
-	}()
+		return url != "" && fingerprint != ""
+	})
 	return url, fingerprint
 }
