@@ -169,9 +169,11 @@ func (s *subscriber) resendOffer() {
 }
 
 // reconcile attaches wanted tracks and detaches unwanted ones, reporting
-// whether anything changed. A new track always gets a new transceiver
-// (a fresh m-line) rather than reusing an inactive one, because clients
-// handle a new m-line more reliably than a reused one with a new SSRC.
+// whether anything changed. A new track takes over an m-line freed in an
+// earlier round when there is one (see reuseTransceiver), else gets a new
+// transceiver. New tracks are attached before unwanted ones are detached,
+// so an m-line is never freed and taken in the same offer: the client sees
+// it go inactive before it carries another sender's stream.
 func (s *subscriber) reconcile() bool {
 	s.mu.Lock()
 	wanted := make([]*forwarder, 0, len(s.wanted))
@@ -186,10 +188,14 @@ func (s *subscriber) reconcile() bool {
 		if _, ok := s.have[f]; ok {
 			continue
 		}
-		tr, err := s.pc.AddTransceiverFromTrack(f.local, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
-		if err != nil {
-			s.p.log.Warn("cannot attach a track", "from", f.stream.UserID, "err", err)
-			continue
+		tr := s.reuseTransceiver(f)
+		if tr == nil {
+			var err error
+			tr, err = s.pc.AddTransceiverFromTrack(f.local, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
+			if err != nil {
+				s.p.log.Warn("cannot attach a track", "from", f.stream.UserID, "err", err)
+				continue
+			}
 		}
 		s.have[f] = tr.Sender()
 		link := &rrLink{}
@@ -228,6 +234,37 @@ func (s *subscriber) reconcile() bool {
 		changed = true
 	}
 	return changed
+}
+
+// reuseTransceiver attaches f's track to a transceiver of its kind whose
+// track was detached in an earlier round (no sender, inactive) and returns
+// it, or returns nil when there is none or it cannot be reused. Reusing
+// m-lines bounds the subscribe SDP, and what both sides keep per m-line,
+// by the most tracks sent at once: with a fresh m-line per track, a room
+// with churn grew every listener's offer by one m-line per publisher that
+// ever came, until after some 190 comings and goings the answers no longer
+// fit in a websocket frame and every listener was dropped. The client sees
+// a new SSRC and stream id on a known mid; pion replaces the receiver and
+// reports a new track.
+func (s *subscriber) reuseTransceiver(f *forwarder) *webrtc.RTPTransceiver {
+	for _, tr := range s.pc.GetTransceivers() {
+		if tr.Kind() != f.local.Kind() || tr.Sender() != nil || tr.Mid() == "" ||
+			tr.Direction() != webrtc.RTPTransceiverDirectionInactive {
+			continue
+		}
+		sender, err := s.p.srv.api.NewRTPSender(f.local, s.pc.SCTP().Transport())
+		if err != nil {
+			s.p.log.Debug("cannot make a sender to reuse an m-line", "mid", tr.Mid(), "err", err)
+			return nil
+		}
+		if err := tr.SetSender(sender, f.local); err != nil {
+			s.p.log.Debug("cannot reuse an m-line", "mid", tr.Mid(), "err", err)
+			_ = sender.Stop()
+			return nil
+		}
+		return tr
+	}
+	return nil
 }
 
 // negotiate runs one offer/answer round for the offer it returns the id
