@@ -586,6 +586,9 @@ func (s *session) sayGoodbye() {
 		return
 	}
 	s.leaving = true
+	// The server closes the media connections once it has the leave, and
+	// closing drops their counters: keep the last ones.
+	s.e.live.freeze(time.Now())
 	acked := make(chan struct{})
 	if err := s.request(signal.Message{Type: signal.TypeLeave}, func(signal.Message) { close(acked) }); err != nil {
 		return
@@ -616,6 +619,9 @@ func (s *session) teardown() {
 	if s.iceRetry != nil {
 		s.iceRetry.Stop()
 	}
+	// Closing the connections drops their counters: keep the last ones
+	// (taken already when the user left).
+	s.e.live.freeze(time.Now())
 	if s.pub != nil {
 		_ = s.pub.close()
 	}

@@ -163,6 +163,10 @@ type liveMedia struct {
 	// history are earlier readings, oldest first, at least a quarter
 	// window apart: the window starts at the newest one a window old.
 	history []reading
+	// final is the reading taken as the session ended, just before its
+	// connections closed (closing drops their counters); once set, it is
+	// what Stats returns, so the last figures stay readable.
+	final *CallStats
 }
 
 // reading is the streams' counters at one time.
@@ -197,10 +201,30 @@ func (l *liveMedia) setSubscriber(s *subscriber) {
 	l.sub = s
 }
 
-// snapshot reads everything at now.
+// snapshot reads everything at now, or returns the final reading once
+// the session ended.
 func (l *liveMedia) snapshot(now time.Time) CallStats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.final != nil {
+		return *l.final
+	}
+	return l.read(now)
+}
+
+// freeze takes the final reading at now; call it before the connections
+// close.
+func (l *liveMedia) freeze(now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.final == nil {
+		s := l.read(now)
+		l.final = &s
+	}
+}
+
+// read reads everything at now; l.mu is held.
+func (l *liveMedia) read(now time.Time) CallStats {
 	cur := map[streamKey]rateMark{}
 	out := CallStats{At: now}
 	if l.pub != nil {
@@ -299,18 +323,21 @@ func (l *liveMedia) rates(out *CallStats, cur reading) {
 	}
 	if out.Local != nil {
 		k := streamKey{local: true, ssrc: out.Local.SSRC}
-		if m, ok := base.marks[k]; ok {
-			out.Local.Bitrate = bitrate(cur.marks[k].bytes-m.bytes, span)
+		// A stream without counters now (its connection closed) has no
+		// rate rather than one from a difference with nothing.
+		m, ok := base.marks[k]
+		if c, now := cur.marks[k]; ok && now {
+			out.Local.Bitrate = bitrate(c.bytes-m.bytes, span)
 		}
 	}
 	for i := range out.Remote {
 		r := &out.Remote[i]
 		k := streamKey{user: r.UserID, ssrc: r.SSRC}
 		m, ok := base.marks[k]
-		if !ok {
+		c, now := cur.marks[k]
+		if !ok || !now {
 			continue
 		}
-		c := cur.marks[k]
 		r.Bitrate = bitrate(c.bytes-m.bytes, span)
 		if c.expected > m.expected {
 			exp, got := c.expected-m.expected, c.packets-m.packets
