@@ -619,9 +619,6 @@ func (s *session) teardown() {
 	if s.iceRetry != nil {
 		s.iceRetry.Stop()
 	}
-	// Closing the connections drops their counters: keep the last ones
-	// (taken already when the user left).
-	s.e.live.freeze(time.Now())
 	if s.pub != nil {
 		_ = s.pub.close()
 	}

@@ -163,9 +163,11 @@ type liveMedia struct {
 	// history are earlier readings, oldest first, at least a quarter
 	// window apart: the window starts at the newest one a window old.
 	history []reading
-	// final is the reading taken as the session ended, just before its
-	// connections closed (closing drops their counters); once set, it is
-	// what Stats returns, so the last figures stay readable.
+	// final is the reading taken as the user left, before the server
+	// closed the connections (closing drops their counters); once set, it
+	// is what Stats returns, so the last figures stay readable. It is not
+	// taken at teardown: by then pion may be closing a connection itself,
+	// and its GetStats races with its close.
 	final *CallStats
 }
 
@@ -212,8 +214,8 @@ func (l *liveMedia) snapshot(now time.Time) CallStats {
 	return l.read(now)
 }
 
-// freeze takes the final reading at now; call it before the connections
-// close.
+// freeze takes the final reading at now, once; call it while the
+// connections are up.
 func (l *liveMedia) freeze(now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -357,6 +359,12 @@ func (l *liveMedia) rates(out *CallStats, cur reading) {
 // on no packet.
 func (t *TransportStats) add(name string, pc *webrtc.PeerConnection) time.Duration {
 	cs := ConnectionStats{Name: name, State: pc.ICEConnectionState().String()}
+	if pc.ConnectionState() == webrtc.PeerConnectionStateClosed {
+		// A closed connection has no counters left, and pion's GetStats
+		// reads fields its close writes without a lock.
+		t.Connections = append(t.Connections, cs)
+		return 0
+	}
 	report := pc.GetStats()
 	var pair *webrtc.ICECandidatePairStats
 	for _, st := range report {
