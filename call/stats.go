@@ -169,6 +169,8 @@ type liveMedia struct {
 	// taken at teardown: by then pion may be closing a connection itself,
 	// and its GetStats races with its close.
 	final *CallStats
+	// transport is the last live reading's, for the final one.
+	transport TransportStats
 }
 
 // reading is the streams' counters at one time.
@@ -211,7 +213,7 @@ func (l *liveMedia) snapshot(now time.Time) CallStats {
 	if l.final != nil {
 		return *l.final
 	}
-	return l.read(now)
+	return l.read(now, true)
 }
 
 // freeze takes the final reading at now, once; call it while the
@@ -220,25 +222,39 @@ func (l *liveMedia) freeze(now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.final == nil {
-		s := l.read(now)
+		s := l.read(now, false)
 		l.final = &s
 	}
 }
 
-// read reads everything at now; l.mu is held.
-func (l *liveMedia) read(now time.Time) CallStats {
+// read reads everything at now; l.mu is held. With live false it leaves
+// the connections alone and repeats the transport of the last live
+// reading: the final reading is taken as the user leaves, when pion may
+// be closing a connection itself, and its GetStats reads fields its close
+// writes without a lock (the streams' counters come from the stats
+// interceptor, which locks).
+func (l *liveMedia) read(now time.Time, live bool) CallStats {
 	cur := map[streamKey]rateMark{}
 	out := CallStats{At: now}
 	if l.pub != nil {
 		out.Local = l.localStats(cur)
-		out.Transport.add("publish", l.pub.pc)
+		if live {
+			out.Transport.add("publish", l.pub.pc)
+		}
 	}
 	if l.sub != nil {
 		out.Remote = l.remoteStats(cur)
-		rtt := out.Transport.add("subscribe", l.sub.pc)
-		for i := range out.Remote {
-			out.Remote[i].RTT = rtt
+		if live {
+			rtt := out.Transport.add("subscribe", l.sub.pc)
+			for i := range out.Remote {
+				out.Remote[i].RTT = rtt
+			}
 		}
+	}
+	if live {
+		l.transport = out.Transport
+	} else {
+		out.Transport = l.transport
 	}
 	l.rates(&out, reading{at: now, marks: cur})
 	return out
