@@ -137,10 +137,24 @@ func drainRTCP(r *webrtc.RTPReceiver) {
 
 // answer applies a server offer and returns the complete answer.
 func (s *subscriber) answer(offer string) (string, error) {
+	offer, err := freedMLinesAsRecvonly(offer, s.knownMid)
+	if err != nil {
+		return "", err
+	}
 	if err := s.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
 		return "", err
 	}
 	return completeLocalDescription(s.pc, func() (webrtc.SessionDescription, error) { return s.pc.CreateAnswer(nil) })
+}
+
+// knownMid reports whether the connection has a transceiver for mid.
+func (s *subscriber) knownMid(mid string) bool {
+	for _, t := range s.pc.GetTransceivers() {
+		if t.Mid() == mid {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *subscriber) close() error { return s.pc.Close() }
