@@ -141,8 +141,10 @@ func runSoak(t testing.TB, plan soakPlan) soakResult {
 	for k := range churners {
 		writeSine(t, e.path(fmt.Sprintf("churn%d.wav", k)), churnFreqs[k], soakAmp)
 	}
+	var churnIDs []string // every churner, to check the stayers heard each
 	join := func(k, round int) *client {
 		id := fmt.Sprintf("churn%d-%d", k, round)
+		churnIDs = append(churnIDs, id)
 		c := e.startClient(id, "--server", url, "--user", id, "--send", e.path(fmt.Sprintf("churn%d.wav", k)), "--speaker", "none", room)
 		c.waitEvent("CONNECTED", 30*time.Second, isEvent("connection-state-changed", map[string]any{"cur": "CONNECTED"}))
 		return c
@@ -261,6 +263,27 @@ func runSoak(t testing.TB, plan soakPlan) soakResult {
 					res.downlink[i] = max(res.downlink[i], int(ev.num("downlink")))
 				}
 			}
+		}
+	}
+	// Every churner was heard by every stayer: each was in the call for
+	// three churn steps, sending a tone from the start. A listener that
+	// misses a newcomer is told downlink quality 6 for as long as it
+	// stays.
+	for i, c := range stayers {
+		heard := map[string]bool{}
+		for _, ev := range c.all() {
+			if ev.str("event") == "first-audio-frame" {
+				heard[ev.str("userId")] = true
+			}
+		}
+		var missed []string
+		for _, id := range churnIDs {
+			if !heard[id] {
+				missed = append(missed, id)
+			}
+		}
+		if len(missed) > 0 {
+			t.Errorf("%s never heard %d of the %d churners: %v", stayerNames[i], len(missed), len(churnIDs), missed)
 		}
 	}
 	all := append(stayers[:], churners[:]...)
@@ -491,6 +514,13 @@ func checkGaps(t testing.TB, res soakResult, limit time.Duration) {
 	t.Logf("worst downlink quality told to alice, bob, carol: %v", res.downlink)
 	if res.downlink[0] < 2 {
 		t.Errorf("alice's downlink quality never fell below excellent (worst %d): the injected loss did not act", res.downlink[0])
+	}
+	// Nothing is injected on bob's and carol's links: "very bad" or
+	// "down" there means they missed streams they were sent.
+	for r := 1; r < len(stayerNames); r++ {
+		if res.downlink[r] >= 5 {
+			t.Errorf("%s was told downlink quality %d with nothing injected on its link", stayerNames[r], res.downlink[r])
+		}
 	}
 	t.Logf("carol's recording, paced by her speakers, covers %.0f %% of the wall-clock time measured; she fell back %d times with nothing unplugged", 100*res.carolCover, res.falseFallbacks)
 	t.Logf("longest gap during carol's device changes: %v; around the %d stalls of the machine: %v; %d churn steps, %d hot-plugs",
