@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -441,12 +442,41 @@ func growth(xs []float64) (first, last float64) {
 	return mean(xs[:n]), mean(xs[len(xs)-n:])
 }
 
+// trend is the least-squares slope of xs over the times at, per minute.
+func trend(at []time.Duration, xs []float64) float64 {
+	n := float64(len(xs))
+	var mt, mx float64
+	for i := range xs {
+		mt += at[i].Minutes() / n
+		mx += xs[i] / n
+	}
+	var num, den float64
+	for i := range xs {
+		dt := at[i].Minutes() - mt
+		num += dt * (xs[i] - mx)
+		den += dt * dt
+	}
+	if den == 0 {
+		return 0
+	}
+	return num / den
+}
+
+// trendFrom and trendSpan: a series' trend is judged on the samples after
+// the first minute (the call, its buffers and the runtime's heap settle
+// in it), and only in runs that long after it, since over a minute or
+// two the wander at one call state is as large as a leak's slope.
+const trendFrom, trendSpan = time.Minute, 4 * time.Minute
+
 // soakSeries is one measured series and the margin it may grow by: the
-// last third's mean may exceed the first third's by rel of it plus abs.
+// last third's mean may exceed the first third's by rel of it plus abs,
+// and in a long run its trend may not exceed perMin a minute (0: not
+// judged).
 type soakSeries struct {
 	name     string
 	unit     string
 	rel, abs float64
+	perMin   float64
 	of       func(soakSample) float64
 	// notUnderRace: with the race detector the series is shown but not
 	// judged (see soakSeriesAll).
@@ -472,18 +502,23 @@ type soakSeries struct {
 //   - client threads: the Go runtime only adds threads (for cgo calls
 //     into Opus and PulseAudio, blocking syscalls), never removes them;
 //     they must not follow the churn, so 4 more at most.
+//   - the memory series' trend in a long run: 0.25 MiB a minute. A slow
+//     leak stays inside the margins above for minutes (a stayer gaining
+//     1.5 MiB a minute passed them at 7 minutes); what pion keeps per
+//     stream a connection ever had (SRTP and SRTCP states, some 2 KiB a
+//     departed participant) is 0.05 MiB a minute at the soak's churn.
 var soakSeriesAll = func() []soakSeries {
 	s := []soakSeries{
-		{"server goroutines", "", 0.10, 10, func(x soakSample) float64 { return x.srvGoroutines }, false},
-		{"server RSS", "MiB", 0.20, 4, func(x soakSample) float64 { return x.srvRSS }, true},
-		{"server heap", "MiB", 0.20, 4, func(x soakSample) float64 { return x.srvHeap }, false},
-		{"server fds", "", 0, 10, func(x soakSample) float64 { return x.srvFDs }, false},
+		{"server goroutines", "", 0.10, 10, 0, func(x soakSample) float64 { return x.srvGoroutines }, false},
+		{"server RSS", "MiB", 0.20, 4, 0.25, func(x soakSample) float64 { return x.srvRSS }, true},
+		{"server heap", "MiB", 0.20, 4, 0.25, func(x soakSample) float64 { return x.srvHeap }, false},
+		{"server fds", "", 0, 10, 0, func(x soakSample) float64 { return x.srvFDs }, false},
 	}
 	for i, name := range stayerNames {
 		s = append(s,
-			soakSeries{name + " RSS", "MiB", 0.20, 4, func(x soakSample) float64 { return x.cliRSS[i] }, false},
-			soakSeries{name + " threads", "", 0, 4, func(x soakSample) float64 { return x.cliThreads[i] }, false},
-			soakSeries{name + " fds", "", 0, 10, func(x soakSample) float64 { return x.cliFDs[i] }, false})
+			soakSeries{name + " RSS", "MiB", 0.20, 4, 0.25, func(x soakSample) float64 { return x.cliRSS[i] }, false},
+			soakSeries{name + " threads", "", 0, 4, 0, func(x soakSample) float64 { return x.cliThreads[i] }, false},
+			soakSeries{name + " fds", "", 0, 10, 0, func(x soakSample) float64 { return x.cliFDs[i] }, false})
 	}
 	return s
 }()
@@ -505,6 +540,22 @@ func checkFlat(t testing.TB, samples []soakSample) {
 		}
 		if last > limit {
 			t.Errorf("%s grew from %.1f to %.1f %s over the run (limit %.1f): a leak", s.name, first, last, s.unit, limit)
+		}
+		var at []time.Duration
+		var xs []float64
+		for _, x := range samples {
+			if x.at >= trendFrom {
+				at = append(at, x.at)
+				xs = append(xs, s.of(x))
+			}
+		}
+		if s.perMin == 0 || len(at) < 2 || at[len(at)-1]-at[0] < trendSpan {
+			continue
+		}
+		slope := trend(at, xs)
+		t.Logf("%-17s trend %+.3f %s a minute (limit %+.2f)", s.name, slope, s.unit, s.perMin)
+		if slope > s.perMin && !(s.notUnderRace && raceBuild) {
+			t.Errorf("%s grows %.2f %s a minute (limit %.2f): a leak", s.name, slope, s.unit, s.perMin)
 		}
 	}
 }
@@ -676,5 +727,23 @@ func waitPlayback(t testing.TB, c *client, desc string, timeout time.Duration, o
 			t.Fatalf("%s exited (%v) before %s", c.name, c.err, desc)
 		case <-time.After(100 * time.Millisecond):
 		}
+	}
+}
+
+// TestTrend: the soak's slope is per minute, and noise around a flat line
+// has none.
+func TestTrend(t *testing.T) {
+	var at []time.Duration
+	var line, flat []float64
+	for i := range 60 {
+		at = append(at, time.Duration(i)*3*time.Second)
+		line = append(line, 30+1.5*at[i].Minutes())
+		flat = append(flat, 30+float64(i%3)-1)
+	}
+	if got := trend(at, line); math.Abs(got-1.5) > 1e-9 {
+		t.Errorf("trend of 1.5 MiB a minute = %v", got)
+	}
+	if got := trend(at, flat); math.Abs(got) > 0.05 {
+		t.Errorf("trend of a flat series = %v", got)
 	}
 }
