@@ -464,7 +464,7 @@ func trend(at []time.Duration, xs []float64) float64 {
 
 // trendFrom and trendSpan: a series' trend is judged on the samples after
 // the first minute (the call, its buffers and the runtime's heap settle
-// in it), and only in runs that long after it, since over a minute or
+// in it), and only when those span 4 minutes or more: over a minute or
 // two the wander at one call state is as large as a leak's slope.
 const trendFrom, trendSpan = time.Minute, 4 * time.Minute
 
