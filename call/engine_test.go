@@ -64,8 +64,14 @@ func collect(e *Engine) *events {
 
 func (c *events) wait(t *testing.T, desc string, match func(Event) bool) Event {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	return c.waitWithin(t, 10*time.Second, desc, match)
+}
+
+// waitWithin returns the first event matching match, failing t when none
+// came within d.
+func (c *events) waitWithin(t testing.TB, d time.Duration, desc string, match func(Event) bool) Event {
+	t.Helper()
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		c.mu.Lock()
 		for _, ev := range c.list {
 			if match(ev) {
@@ -74,11 +80,10 @@ func (c *events) wait(t *testing.T, desc string, match func(Event) bool) Event {
 			}
 		}
 		c.mu.Unlock()
-		time.Sleep(20 * time.Millisecond)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	t.Fatalf("no %s within 10s; events: %#v", desc, c.list)
+	t.Fatalf("no %s within %v; events: %#v", desc, d, c.list)
 	return nil
 }
 

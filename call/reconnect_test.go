@@ -625,20 +625,7 @@ func (ev *events) snapshot() []Event {
 // waitTB is wait for tests and benchmarks, with a longer deadline.
 func (ev *events) waitTB(t testing.TB, desc string, match func(Event) bool) Event {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		ev.mu.Lock()
-		for _, e := range ev.list {
-			if match(e) {
-				ev.mu.Unlock()
-				return e
-			}
-		}
-		ev.mu.Unlock()
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("no %s within 20s; events: %#v", desc, ev.snapshot())
-	return nil
+	return ev.waitWithin(t, 20*time.Second, desc, match)
 }
 
 // assertToneNext checks that the next d of what rec gets, after a quarter
